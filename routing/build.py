@@ -1,0 +1,171 @@
+"""Build the pedestrian graph (networkx) from an OSM extract.
+
+Ways are split at every node shared with another way and at every tagged node
+that matters on the way (crossings, signals, barriers, kerbs, elevators), so
+that those points are graph nodes a route passes through. Edges keep their
+geometry and the normalised attributes of :mod:`routing.tags`; attributes that
+depend on the direction of travel (handrail side, incline) are stored in way
+direction together with the node the way starts from (``way_from``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Callable
+
+import networkx as nx
+
+from routing import tags as T
+from routing.geo import haversine_m
+from routing.osm_import import OsmExtract, OsmWay
+
+SPLIT_NODE_KEYS = ("crossing", "barrier", "kerb", "traffic_signals", "elevator", "entrance")
+
+
+def _is_split_node(tags: dict[str, str] | None) -> bool:
+    if not tags:
+        return False
+    if tags.get("highway") in {"crossing", "traffic_signals", "elevator"}:
+        return True
+    return any(k in tags for k in SPLIT_NODE_KEYS)
+
+
+def node_attributes(tags: dict[str, str]) -> dict:
+    """Normalised attributes of a graph node from its OSM tags."""
+    attrs: dict = {}
+    control = T.crossing_control(tags)
+    if tags.get("highway") == "traffic_signals":
+        attrs["signals"] = True
+        if control is None:
+            control = "signals"
+    if control is not None:
+        kerb_kind, kerb_h = T.kerb(tags)
+        attrs["crossing"] = {
+            "control": control,
+            "sound": T.signal_sound(tags),
+            "vibration": T.signal_vibration(tags),
+            "tactile_paving": T.tactile_paving(tags),
+            "island": T.crossing_island(tags),
+            "kerb": kerb_kind,
+            "kerb_height_m": kerb_h,
+            "button": T.yes_no(tags.get("button_operated")),
+        }
+    barrier = T.barrier(tags)
+    if barrier:
+        attrs["barrier"] = barrier
+    if tags.get("barrier") == "kerb" or ("kerb" in tags and control is None):
+        kind, height = T.kerb(tags)
+        attrs["kerb"] = kind
+        if height is not None:
+            attrs["kerb_height_m"] = height
+    if tags.get("highway") == "elevator":
+        attrs["elevator"] = True
+    if "tactile_paving" in tags and control is None:
+        attrs["tactile_paving"] = T.tactile_paving(tags)
+    return attrs
+
+
+def way_attributes(way: OsmWay) -> dict:
+    """Normalised attributes of a way, shared by all edges cut from it."""
+    tags = way.tags
+    maxspeed = T.parse_speed_kmh(tags.get("maxspeed"))
+    lanes = T.parse_int(tags.get("lanes"))
+    kind = T.way_kind(tags) if way.walkable else "road"
+    attrs: dict = {
+        "osm_way": way.id,
+        "highway": tags.get("highway"),
+        "name": tags.get("name") or None,
+        "ref": tags.get("ref") or None,
+        "walkable": way.walkable,
+        "way_kind": kind,
+        "surface": T.surface_group(tags),
+        "sidewalk": T.sidewalk(tags),
+        "lit": T.lit(tags),
+        "width_m": T.parse_length_m(tags.get("width") or tags.get("est_width")),
+        "incline_dir": T.incline_direction(tags),
+        "incline_pct": T.incline_percent(tags),
+        "tactile_paving": T.tactile_paving(tags),
+        "oneway_foot": tags.get("oneway:foot") == "yes" or (tags.get("highway") == "steps" and tags.get("oneway") == "yes"),
+        "area": tags.get("area") == "yes",
+        "bridge": tags.get("bridge") not in (None, "no"),
+        "tunnel": tags.get("tunnel") not in (None, "no"),
+        "level": tags.get("level"),
+    }
+    if way.road_class is not None:
+        attrs["road_class"] = way.road_class
+        attrs["maxspeed_kmh"] = maxspeed
+        attrs["lanes"] = lanes
+        attrs["danger"] = T.road_danger(way.road_class, maxspeed, lanes)
+        attrs["major"] = T.is_major_road(way.road_class, maxspeed, lanes)
+    if kind == "steps":
+        attrs["step_count"] = T.parse_int(tags.get("step_count"))
+        attrs["handrail"] = T.handrail(tags)
+        attrs["ramp"] = T.yes_no(tags.get("ramp") or tags.get("ramp:wheelchair") or tags.get("ramp:stroller"))
+    if kind == "crossing":
+        kerb_kind, kerb_h = T.kerb(tags)
+        attrs["crossing"] = {
+            "control": T.crossing_control(tags) or "unknown",
+            "sound": T.signal_sound(tags),
+            "vibration": T.signal_vibration(tags),
+            "tactile_paving": T.tactile_paving(tags),
+            "island": T.crossing_island(tags),
+            "kerb": kerb_kind,
+            "kerb_height_m": kerb_h,
+            "button": T.yes_no(tags.get("button_operated")),
+        }
+    return attrs
+
+
+def build_graph(
+    extract: OsmExtract,
+    progress: Callable[[str, int], None] | None = None,
+) -> nx.MultiGraph:
+    """Turn an :class:`OsmExtract` into an undirected networkx multigraph.
+
+    Nodes are OSM node ids with ``lat``, ``lon`` and normalised attributes;
+    edges carry ``length_m``, ``geometry`` (list of (lat, lon)), ``way_from``
+    and the attributes of :func:`way_attributes`.
+    """
+    uses = Counter()
+    for way in extract.ways:
+        uses.update(set(way.nodes))
+        uses[way.nodes[0]] += 1
+        uses[way.nodes[-1]] += 1
+
+    G = nx.MultiGraph()
+    for i, way in enumerate(extract.ways):
+        attrs = way_attributes(way)
+        start = 0
+        for j in range(1, len(way.nodes)):
+            node = way.nodes[j]
+            last = j == len(way.nodes) - 1
+            if not last and uses[node] < 2 and not _is_split_node(extract.node_tags.get(node)):
+                continue
+            seg_nodes = way.nodes[start : j + 1]
+            seg_coords = way.coords[start : j + 1]
+            start = j
+            if seg_nodes[0] == seg_nodes[-1] and len(seg_nodes) <= 2:
+                continue  # a degenerate loop of one point
+            lats = [c[0] for c in seg_coords]
+            lons = [c[1] for c in seg_coords]
+            length = float(haversine_m(lats[:-1], lons[:-1], lats[1:], lons[1:]).sum())
+            for nid, (lat, lon) in ((seg_nodes[0], seg_coords[0]), (seg_nodes[-1], seg_coords[-1])):
+                if nid not in G:
+                    G.add_node(nid, lat=lat, lon=lon, **node_attributes(extract.node_tags.get(nid, {})))
+            G.add_edge(
+                seg_nodes[0], seg_nodes[-1], length_m=max(length, 0.01),
+                geometry=seg_coords, way_from=seg_nodes[0], **attrs,
+            )
+        if progress and i % 5000 == 0:
+            progress("graph", i)
+    G.graph["places"] = [p.__dict__ for p in extract.places]
+    return G
+
+
+def largest_walkable_component(G: nx.MultiGraph) -> set:
+    """Nodes of the largest connected walkable part (islands are reported, not routed to)."""
+    walk = nx.Graph()
+    walk.add_edges_from((u, v) for u, v, d in G.edges(data=True) if d["walkable"])
+    if walk.number_of_nodes() == 0:
+        return set()
+    return max(nx.connected_components(walk), key=len)

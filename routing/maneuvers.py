@@ -1,0 +1,242 @@
+"""Find the maneuvers of a route: what the walker does, and where.
+
+Works on the legs of a :class:`routing.route.Route` and the compiled graph and
+returns plain :class:`routing.maneuver.Maneuver` objects for ``voice``.
+
+Rules, each chosen for a listener who cannot see the map:
+
+* a change of heading under :data:`STRAIGHT_DEG` is no turn; wiggles from
+  digitising (a short leg between two opposite bends) are merged first;
+* two turns closer than :data:`COMPOUND_M` become one compound instruction;
+* every crossing of a road is its own maneuver with what is known about it;
+* a new street name without a turn is said ("name change") when both names
+  are known, so the walker can check where they are;
+* arrival says on which side the requested point lies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from routing.geo import bearing_deg, clock_from_angle, haversine_m, turn_angle_deg
+from routing.graph import NO_CROSSING, CompiledGraph, decode
+from routing.maneuver import Crossing, Maneuver, Steps
+from routing.route import Route
+
+STRAIGHT_DEG = 25.0  # below this a change of heading is not a turn
+SLIGHT_DEG = 50.0
+SHARP_DEG = 135.0
+UTURN_DEG = 170.0
+WIGGLE_M = 6.0  # a leg shorter than this between two bends is digitising noise
+COMPOUND_M = 15.0  # two turns this close become "links und gleich wieder rechts"
+ARRIVE_AHEAD_M = 4.0
+
+CARDINALS = ("n", "ne", "e", "se", "s", "sw", "w", "nw")
+
+
+def cardinal(bearing: float) -> str:
+    """Eight-point compass direction of a bearing."""
+    return CARDINALS[int(((bearing % 360) + 22.5) // 45) % 8]
+
+
+def modifier(angle: float) -> str:
+    """Turn modifier of a signed angle (positive = right)."""
+    a = abs(angle)
+    if a < STRAIGHT_DEG:
+        return "straight"
+    side = "right" if angle > 0 else "left"
+    if a >= UTURN_DEG:
+        return "uturn"
+    if a < SLIGHT_DEG:
+        return f"slight_{side}"
+    if a >= SHARP_DEG:
+        return f"sharp_{side}"
+    return side
+
+
+@dataclass
+class _Seg:
+    """One leg with what guidance needs to know about it."""
+
+    state: int
+    edge: int
+    length: float
+    start_m: float  # along the route
+    name: str | None
+    kind: str
+    bearing_in: float
+    bearing_out: float
+    transition: int | None
+    location: tuple[float, float]  # (lon, lat) where the leg starts
+
+
+def _segments(graph: CompiledGraph, route: Route) -> list[_Seg]:
+    segs = []
+    walked = 0.0
+    for leg in route.legs:
+        s = leg.state
+        e = int(graph.state_edge[s])
+        coords = graph.state_coords(s)
+        if leg.transition is not None:
+            node = int(graph.trans_node[leg.transition])
+            loc = (float(graph.node_lon[node]), float(graph.node_lat[node]))
+        else:
+            loc = (route.snapped_origin[1], route.snapped_origin[0])
+        segs.append(_Seg(
+            state=s, edge=e, length=leg.length_m, start_m=walked,
+            name=graph.string(int(graph.edge_name[e])), kind=decode("way_kind", graph.edge_kind[e]),
+            bearing_in=float(graph.state_bearing_start[s]), bearing_out=float(graph.state_bearing_end[s]),
+            transition=leg.transition, location=loc,
+        ))
+        walked += leg.length_m
+        del coords
+    return segs
+
+
+def _crossing(graph: CompiledGraph, t: int | None, edge: int | None) -> Crossing | None:
+    """Crossing described by a transition (junction, crossing node) or a standalone crossing edge."""
+    if t is not None and graph.trans_cross_control[t] != NO_CROSSING:
+        cols = "trans_cross_"
+        idx = t
+        street = graph.string(int(graph.trans_cross_name[t]))
+        road_edge = int(graph.trans_cross_edge[t])
+        mapped = bool(graph.trans_cross_mapped[t])
+    elif edge is not None and graph.edge_cross_standalone[edge] and graph.edge_cross_control[edge] != NO_CROSSING:
+        cols = "edge_cross_"
+        idx = edge
+        street, road_edge, mapped = None, -1, True
+    else:
+        return None
+    a = graph.arrays
+    road_class = decode("road_class", graph.edge_road_class[road_edge]) if road_edge >= 0 and graph.edge_road_class[road_edge] >= 0 else None
+    return Crossing(
+        street=street,
+        road_class=road_class,
+        control=decode("control", a[cols + "control"][idx]),
+        sound=decode("tristate", a[cols + "sound"][idx]),
+        vibration=decode("tristate", a[cols + "vibration"][idx]),
+        tactile_paving=decode("tactile", a[cols + "tactile_paving"][idx]),
+        island=decode("tristate", a[cols + "island"][idx]),
+        kerb=decode("kerb", a[cols + "kerb"][idx]),
+        button=decode("tristate", a[cols + "button"][idx]),
+        mapped=mapped,
+    )
+
+
+def _steps(graph: CompiledGraph, seg: _Seg) -> Steps:
+    e = seg.edge
+    fwd = bool(graph.state_fwd[seg.state])
+    count = int(graph.edge_step_count[e])
+    incline = decode("incline", graph.edge_incline[e])
+    if not fwd and incline != "unknown":
+        incline = "down" if incline == "up" else "up"
+    handrail = decode("handrail", graph.edge_handrail[e])
+    if not fwd:
+        handrail = {"left": "right", "right": "left"}.get(handrail, handrail)
+    return Steps(count=count if count >= 0 else None, direction=incline, handrail=handrail,
+                 ramp=decode("tristate", graph.edge_ramp[e]))
+
+
+def _angle(prev: _Seg, seg: _Seg) -> float:
+    return turn_angle_deg(prev.bearing_out, seg.bearing_in)
+
+
+def find_maneuvers(graph: CompiledGraph, route: Route) -> list[Maneuver]:
+    """The maneuvers of ``route`` in order, from depart to arrive."""
+    segs = _segments(graph, route)
+    if not segs:
+        return []
+    out: list[Maneuver] = []
+    at: list[float] = []  # position of each maneuver along the route (metres)
+
+    def emit(m: Maneuver, position: float) -> None:
+        out.append(m)
+        at.append(position)
+
+    first = segs[0]
+    emit(Maneuver(
+        kind="depart", location=first.location, distance_m=0.0, bearing=round(first.bearing_in, 1),
+        street=first.name, way_kind=first.kind, cardinal=cardinal(first.bearing_in), reference=first.name,
+    ), 0.0)
+    pending_angle = 0.0  # heading change carried over a wiggle
+    for i in range(1, len(segs)):
+        prev, seg = segs[i - 1], segs[i]
+        angle = _angle(prev, seg) + pending_angle
+        angle = (angle + 180.0) % 360.0 - 180.0
+        pending_angle = 0.0
+        nxt = segs[i + 1] if i + 1 < len(segs) else None
+        crossing = _crossing(graph, seg.transition, seg.edge)
+        same_way = seg.name == prev.name and seg.kind == prev.kind
+        # A very short leg between two bends: carry the bend to the next joint.
+        if (crossing is None and nxt is not None and seg.length < WIGGLE_M and seg.kind not in ("steps", "elevator")
+                and _crossing(graph, nxt.transition, nxt.edge) is None and same_way):
+            pending_angle = angle
+            continue
+        base = dict(location=seg.location, distance_m=0.0, bearing=round(seg.bearing_in, 1),
+                    turn_angle=round(angle, 1), clock=clock_from_angle(angle), street=seg.name,
+                    street_before=prev.name, way_kind=seg.kind, modifier=modifier(angle))
+        if crossing is not None:
+            emit(Maneuver(kind="cross", crossing=crossing, **base), seg.start_m)
+            continue
+        if seg.kind == "steps" and prev.kind != "steps":
+            emit(Maneuver(kind="steps", steps=_steps(graph, seg), **base), seg.start_m)
+            continue
+        if seg.kind == "elevator" or graph.node_elevator[int(graph.state_from[seg.state])]:
+            if prev.kind != "elevator":
+                emit(Maneuver(kind="elevator", **base), seg.start_m)
+                continue
+        if seg.kind == "pedestrian_area" and prev.kind != "pedestrian_area":
+            emit(Maneuver(kind="enter_area", **base), seg.start_m)
+            continue
+        if prev.kind == "pedestrian_area" and seg.kind != "pedestrian_area":
+            emit(Maneuver(kind="leave_area", **base), seg.start_m)
+            continue
+        mod = modifier(angle)
+        if mod == "uturn":
+            emit(Maneuver(kind="uturn", **base), seg.start_m)
+        elif mod != "straight":
+            emit(Maneuver(kind="turn", **base), seg.start_m)
+        elif seg.name and prev.name and seg.name != prev.name:
+            emit(Maneuver(kind="name_change", **base), seg.start_m)
+        elif seg.kind != prev.kind and not (seg.name and seg.name == prev.name):
+            emit(Maneuver(kind="continue", **base), seg.start_m)
+    last = segs[-1]
+    emit(Maneuver(
+        kind="arrive", location=(route.snapped_destination[1], route.snapped_destination[0]),
+        distance_m=0.0, bearing=round(last.bearing_out, 1), street=last.name, way_kind=last.kind,
+        side=_arrival_side(route, last.bearing_out),
+    ), route.distance_m)
+    _merge_compounds(out, at)
+    for i, m in enumerate(out):
+        m.distance_m = round(at[i + 1] - at[i], 1) if i + 1 < len(out) else 0.0
+    return out
+
+
+def _arrival_side(route: Route, heading: float) -> str:
+    """Where the requested destination lies relative to the walker at the snapped point."""
+    (slat, slon), (dlat, dlon) = route.snapped_destination, route.destination
+    if float(haversine_m(slat, slon, dlat, dlon)) < ARRIVE_AHEAD_M:
+        return "ahead"
+    rel = turn_angle_deg(heading, bearing_deg(slat, slon, dlat, dlon))
+    if abs(rel) < 30:
+        return "ahead"
+    if abs(rel) > 150:
+        return "unknown"  # behind: the walker passed it; do not guess a side
+    return "right" if rel > 0 else "left"
+
+
+def _merge_compounds(out: list[Maneuver], at: list[float]) -> None:
+    """Fold a turn that follows another turn within COMPOUND_M into it."""
+    i = 1
+    while i < len(out) - 2:
+        a, b = out[i], out[i + 1]
+        if a.kind == "turn" and b.kind == "turn" and at[i + 1] - at[i] < COMPOUND_M and not a.compound:
+            b.distance_m = round(at[i + 1] - at[i], 1)
+            a.compound.append(b)
+            a.street = b.street
+            del out[i + 1]
+            del at[i + 1]
+            continue
+        i += 1
