@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -28,6 +29,19 @@ class Costs:
     matrix: csr_matrix
 
 
+class Overlay(Protocol):
+    """Changes to costs that are not part of a profile (obstacles mapped by staff).
+
+    ``version`` identifies the overlay's content, so costs can be cached per
+    (profile, version); ``apply`` returns new state costs and must not modify
+    its input.
+    """
+
+    version: str
+
+    def apply(self, graph: CompiledGraph, state_cost: np.ndarray) -> np.ndarray: ...
+
+
 def compute_costs(graph: CompiledGraph, profile: Profile) -> Costs:
     """Cost of every state and transition for ``profile`` (seconds-equivalent; inf = forbidden)."""
     p = profile.params
@@ -41,13 +55,33 @@ def compute_costs(graph: CompiledGraph, profile: Profile) -> Costs:
     return Costs(state=state, trans=trans, matrix=weight_matrix(graph, weights))
 
 
+def with_overlay(graph: CompiledGraph, costs: Costs, overlay: Overlay) -> Costs:
+    """``costs`` with an overlay's changes to state costs applied."""
+    state = overlay.apply(graph, costs.state)
+    return Costs(state=state, trans=costs.trans, matrix=weight_matrix(graph, arc_weights(graph, state, costs.trans)))
+
+
 class CostCache:
-    """Per-graph LRU cache of :class:`Costs` keyed by the profile's values."""
+    """Per-graph LRU cache of :class:`Costs` keyed by the profile's values and the overlay version."""
 
     def __init__(self, graph: CompiledGraph, size: int = 32):
         self.graph = graph
-        self.get = lru_cache(maxsize=size)(self._compute)
+        self._profile_costs = lru_cache(maxsize=size)(self._compute)
+        self._overlaid: dict[tuple, Costs] = {}
+        self._size = size
 
     def _compute(self, profile: Profile) -> Costs:
-        """Costs of ``profile``, computed on first use (``get`` is the cached entry point)."""
         return compute_costs(self.graph, profile)
+
+    def get(self, profile: Profile, overlay: Overlay | None = None) -> Costs:
+        """Costs of ``profile`` (with ``overlay`` applied), computed on first use."""
+        costs = self._profile_costs(profile)
+        if overlay is None:
+            return costs
+        key = (profile.key, overlay.version)
+        hit = self._overlaid.get(key)
+        if hit is None:
+            if len(self._overlaid) >= self._size:
+                self._overlaid.pop(next(iter(self._overlaid)))
+            hit = self._overlaid[key] = with_overlay(self.graph, costs, overlay)
+        return hit

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.costs import CostCache, Costs
+from routing.costs import CostCache, Costs, Overlay
 from routing.geo import haversine_m
 from routing.graph import CompiledGraph
 from routing.profiles import Profile, resolve
 from routing.route import Leg, Route, assemble_geometry
 from routing.search import Endpoint, PathResult, shortest_path
 from routing.snap import DEFAULT_MAX_SNAP_M, Snap, Snapper
+
+
+NODE_TOLERANCE_M = 0.5  # a point this close to an edge's end is at its node
 
 
 class NoRouteError(Exception):
@@ -39,6 +42,10 @@ class Router:
         self.snapper = Snapper(graph)
         self.costs = CostCache(graph)
         self.max_snap_m = max_snap_m
+        # states arriving at each node, for points that snap onto a node
+        order = np.argsort(graph.state_to, kind="stable")
+        self._arriving = order.astype(np.int32)
+        self._arriving_ptr = np.searchsorted(graph.state_to[order], np.arange(graph.n_nodes + 1))
 
     # ------------------------------------------------------------------
     def snap(self, lat: float, lon: float, costs: Costs) -> Snap:
@@ -64,7 +71,24 @@ class Router:
             per_m = c / length if length > 0 else 0.0
             starts.append(Endpoint(int(state), per_m * (length - behind)))
             ends.append(Endpoint(int(state), -per_m * (length - behind)))
+        node = self._node_at(snap)
+        if node is not None:
+            # At a node the walker may leave (or arrive) along any way of it.
+            a, b = self._arriving_ptr[node], self._arriving_ptr[node + 1]
+            for state in self._arriving[a:b]:
+                if np.isfinite(costs.state[state]):
+                    starts.append(Endpoint(int(state), 0.0))
+                    ends.append(Endpoint(int(state), 0.0))
         return _Placed(snap, starts, ends)
+
+    def _node_at(self, snap: Snap) -> int | None:
+        """The node a snapped point coincides with (within :data:`NODE_TOLERANCE_M`), if any."""
+        length = float(self.graph.edge_len[snap.edge])
+        if snap.offset_m <= NODE_TOLERANCE_M:
+            return int(self.graph.edge_u[snap.edge])
+        if snap.offset_m >= length - NODE_TOLERANCE_M:
+            return int(self.graph.edge_v[snap.edge])
+        return None
 
     # ------------------------------------------------------------------
     def plan(
@@ -72,15 +96,17 @@ class Router:
         origin: tuple[float, float],
         destination: tuple[float, float],
         profile: Profile | str | None = None,
+        overlay: Overlay | None = None,
     ) -> Route:
         """Cheapest route for ``profile`` between two (lat, lon) points.
 
         Raises :class:`routing.snap.SnapError` when a point is off the network
-        and :class:`NoRouteError` when nothing connects the points.
+        and :class:`NoRouteError` when nothing connects the points. ``overlay``
+        (obstacles) changes costs on top of the profile.
         """
         if not isinstance(profile, Profile):
             profile = resolve(profile)
-        costs = self.costs.get(profile)
+        costs = self.costs.get(profile, overlay)
         a = self._place(self.snap(*origin, costs), costs)
         b = self._place(self.snap(*destination, costs), costs)
         return self._route_between(a, b, costs, profile, origin, destination)
@@ -125,17 +151,23 @@ class Router:
         return cost, [Leg(state, start, end, None)]
 
     def _legs(self, result: PathResult, start: Snap, end: Snap) -> list[Leg]:
+        """Legs of a search result; a start or end state off the snapped edge is a node touch, dropped."""
         g = self.graph
         legs: list[Leg] = []
         states = result.states
         for i, s in enumerate(states):
-            length = float(g.edge_len[g.state_edge[s]])
+            edge = int(g.state_edge[s])
+            length = float(g.edge_len[edge])
             lo, hi = 0.0, length
             if i == 0:
+                if edge != start.edge:
+                    continue  # started at this state's end node
                 lo = start.offset_m if g.state_fwd[s] else length - start.offset_m
-            if i == len(states) - 1:
+            if i == len(states) - 1 and edge == end.edge:
                 hi = end.offset_m if g.state_fwd[s] else length - end.offset_m
-            transition = None if i == 0 else self._transition(states[i - 1], s)
+            transition = None if not legs else self._transition(states[i - 1], s)
+            if hi - lo <= 1e-6 and (i == 0 or i == len(states) - 1) and len(states) > 1:
+                continue  # zero-length touch of the snapped edge at a node
             legs.append(Leg(int(s), lo, hi, transition))
         return legs
 

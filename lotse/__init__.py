@@ -1,0 +1,53 @@
+"""Lotse: accessible pedestrian routing and spoken guidance, as a Flask service.
+
+``create_app`` is the application factory; ``lotse.cli`` the command line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the Lotse service.
+
+    ``config`` overrides the settings of :mod:`lotse.config` (``GRAPH_PATH``,
+    ``DATA_DIR``, ...). The graph is loaded on first use, so a process that
+    forks workers after creating the app does not copy half-loaded state.
+    """
+    from lotse import api, problems
+    from lotse.config import defaults
+    from lotse.graphs import GraphStore
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(defaults())
+    if config:
+        app.config.update(config)
+    data_dir = Path(app.config["DATA_DIR"] or app.instance_path)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    app.config["DATA_DIR"] = str(data_dir)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    app.extensions["lotse.graphs"] = GraphStore(app.config["GRAPH_PATH"], data_dir, app.config["MAX_SNAP_M"])
+    problems.register(app)
+    api.register(app)
+    logging.getLogger("werkzeug").addFilter(_QueryStringFilter())
+    return app
+
+
+class _QueryStringFilter(logging.Filter):
+    """Drop query strings from access logs: they may carry positions."""
+
+    _query = re.compile(r"\?\S*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            record.args = (self._query.sub("", record.args[0]),) + record.args[1:]
+        return True

@@ -1,0 +1,15 @@
+"""The HTTP API, version 1: one blueprint per concern under ``/api/v1``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from lotse.api import meta, routes
+
+PREFIX = "/api/v1"
+
+
+def register(app: Flask) -> None:
+    """Mount every blueprint of the API."""
+    app.register_blueprint(meta.bp, url_prefix=PREFIX)
+    app.register_blueprint(routes.bp, url_prefix=PREFIX)

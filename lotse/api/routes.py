@@ -1,0 +1,57 @@
+"""``POST /api/v1/routes``: plan a route and describe it for a blind walker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+
+from routing.profiles import ProfileError, resolve
+from routing.router import NoRouteError
+from routing.snap import SnapError
+
+from lotse.api import schemas
+from lotse.api.spec import documented, validated_json
+from lotse.guidance import describe_route
+from lotse.problems import Problem
+
+bp = Blueprint("routes", __name__)
+
+
+def resolve_point(point: dict[str, Any], role: str) -> tuple[float, float]:
+    """(lat, lon) of a request point."""
+    return float(point["lat"]), float(point["lon"])
+
+
+@bp.post("/routes")
+@documented(
+    "Plan a route with spoken step-by-step guidance",
+    request_schema=schemas.ROUTE_REQUEST,
+    responses={200: ("The route, its steps and alternatives", schemas.ROUTE_RESPONSE),
+               400: ("Malformed JSON", schemas.PROBLEM),
+               422: ("Invalid request, point off the network, or no route", schemas.PROBLEM)},
+)
+def plan_route():
+    body = validated_json(schemas.ROUTE_REQUEST)
+    store = current_app.extensions["lotse.graphs"]
+    try:
+        profile = resolve(body.get("profile"), body.get("options"))
+    except ProfileError as exc:
+        raise Problem("unknown-profile", str(exc)) from None
+    origin = resolve_point(body["from"], "from")
+    destination = resolve_point(body["to"], "to")
+    router = store.router
+    try:
+        route = router.plan(origin, destination, profile)
+    except SnapError as exc:
+        raise Problem("point-off-network", str(exc), distance_m=exc.distance_m) from None
+    except NoRouteError as exc:
+        raise Problem("no-route", str(exc)) from None
+    described = describe_route(
+        router.graph, route, lang=body.get("lang", "de"), units=body.get("units", "metres"),
+        directions=body.get("directions", "relative"), step_length_m=body.get("step_length_m", 0.7),
+    )
+    described.pop("maneuvers")
+    described["alternatives"] = []
+    described["lang"] = body.get("lang", "de")
+    return jsonify(described)

@@ -1,0 +1,119 @@
+"""JSON Schemas (2020-12) of requests and responses: used to validate and to document."""
+
+from __future__ import annotations
+
+LAT = {"type": "number", "minimum": -90, "maximum": 90, "description": "latitude, WGS84 degrees"}
+LON = {"type": "number", "minimum": -180, "maximum": 180, "description": "longitude, WGS84 degrees"}
+
+COORD_POINT = {
+    "type": "object",
+    "required": ["lat", "lon"],
+    "properties": {"lat": LAT, "lon": LON},
+    "additionalProperties": False,
+}
+
+POINT = {
+    "description": "A point: coordinates.",
+    "oneOf": [COORD_POINT],
+}
+
+PROBLEM = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
+}
+
+ROUTE_REQUEST = {
+    "type": "object",
+    "required": ["from", "to"],
+    "additionalProperties": False,
+    "properties": {
+        "from": POINT,
+        "to": POINT,
+        "profile": {"type": "string", "description": "profile preset, see GET /api/v1/profiles", "default": "walk"},
+        "options": {"type": "object", "description": "per-request overrides of profile parameters"},
+        "lang": {"enum": ["de", "en"], "default": "de"},
+        "units": {"enum": ["metres", "steps"], "default": "metres"},
+        "directions": {"enum": ["clock", "relative"], "default": "relative"},
+        "step_length_m": {"type": "number", "minimum": 0.3, "maximum": 1.5, "default": 0.7},
+        "audio": {"type": "boolean", "default": False},
+        "speech_rate": {"type": "integer", "minimum": 80, "maximum": 400, "default": 170},
+        "alternatives": {"type": "integer", "minimum": 0, "maximum": 3, "default": 0},
+    },
+}
+
+TEXT = {
+    "type": "object",
+    "properties": {"pre": {"type": ["string", "null"]}, "main": {"type": "string"}, "post": {"type": ["string", "null"]}},
+}
+
+STEP = {
+    "type": "object",
+    "required": ["kind", "distance_m", "bearing", "turn_angle", "clock", "location", "text"],
+    "properties": {
+        "kind": {"type": "string"},
+        "distance_m": {"type": "number", "description": "metres to the next step"},
+        "bearing": {"type": "number"},
+        "turn_angle": {"type": "number", "description": "signed degrees, positive = right"},
+        "clock": {"type": "integer", "minimum": 1, "maximum": 12},
+        "modifier": {"type": ["string", "null"]},
+        "street": {"type": ["string", "null"]},
+        "location": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+        "crossing": {"type": "object"},
+        "steps": {"type": "object"},
+        "landmarks": {"type": "array"},
+        "warnings": {"type": "array"},
+        "text": TEXT,
+        "audio": {"type": "object"},
+    },
+}
+
+ROUTE_FEATURE = {
+    "type": "object",
+    "required": ["type", "geometry", "properties"],
+    "properties": {
+        "type": {"const": "Feature"},
+        "geometry": {
+            "type": "object",
+            "required": ["type", "coordinates"],
+            "properties": {"type": {"const": "LineString"}, "coordinates": {"type": "array"}},
+        },
+        "properties": {
+            "type": "object",
+            "required": ["distance_m", "duration_s", "profile"],
+            "properties": {
+                "distance_m": {"type": "number"},
+                "duration_s": {"type": "number"},
+                "profile": {"type": "string"},
+                "audit": {"type": "object"},
+                "summary": {"type": "string"},
+            },
+        },
+    },
+}
+
+ROUTE_RESPONSE = {
+    "type": "object",
+    "required": ["route", "steps", "alternatives"],
+    "properties": {
+        "route": ROUTE_FEATURE,
+        "steps": {"type": "array", "items": STEP},
+        "alternatives": {"type": "array"},
+        "lang": {"type": "string"},
+    },
+}
+
+HEALTH = {
+    "type": "object",
+    "required": ["status", "graph"],
+    "properties": {
+        "status": {"const": "ok"},
+        "graph": {"type": "object"},
+        "version": {"type": "string"},
+    },
+}

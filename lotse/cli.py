@@ -1,0 +1,127 @@
+"""The ``lotse`` command line: the same service from a shell."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from lotse import create_app
+
+
+def _progress_printer():
+    """Print build stages on a terminal; stay quiet when output is piped."""
+    if not sys.stderr.isatty():
+        return None
+    state = {"stage": None}
+
+    def show(stage: str, count: int) -> None:
+        if stage != state["stage"]:
+            if state["stage"] is not None:
+                click.echo("", err=True)
+            state["stage"] = stage
+        label = {"nodes": "reading nodes", "ways": "reading ways", "graph": "building graph",
+                 "islands": "removing islands", "compile": "compiling"}.get(stage, stage)
+        click.echo(f"\r{label}: {count:,}" if count else f"\r{label} ...", err=True, nl=False)
+
+    return show
+
+
+def parse_point(text: str) -> tuple[float, float]:
+    """``"lat,lon"`` -> (lat, lon), with a clear error."""
+    try:
+        lat_s, lon_s = text.split(",")
+        lat, lon = float(lat_s), float(lon_s)
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not 'lat,lon' (e.g. 49.4447,7.7690)") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise click.BadParameter(f"'{text}': latitude must be within ±90 and longitude within ±180")
+    return lat, lon
+
+
+@click.group()
+@click.version_option(package_name="lotse")
+def main() -> None:
+    """Lotse: accessible pedestrian routing and spoken guidance."""
+
+
+@main.command()
+@click.option("--osm", "osm_file", type=click.Path(dir_okay=False), help="OSM file: .osm, .osm.gz, .osm.bz2 or .osm.pbf")
+@click.option("--place", help='Place to download through osmnx (online), e.g. "Kaiserslautern, Germany"')
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="compiled graph file to write")
+def build(osm_file: str | None, place: str | None, output: str) -> None:
+    """Build a compiled pedestrian graph from OpenStreetMap data."""
+    from routing.osm_import import OsmDataError
+    from routing.pipeline import build_from_osm
+
+    if bool(osm_file) == bool(place):
+        raise click.UsageError("give exactly one of --osm FILE or --place NAME")
+    started = time.perf_counter()
+    if place:
+        from lotse.download import DownloadError, download_place
+
+        try:
+            osm_file = str(download_place(place, Path(output).with_suffix(".osm")))
+        except DownloadError as exc:
+            raise click.ClickException(str(exc)) from None
+    try:
+        graph = build_from_osm(osm_file, _progress_printer())
+    except OsmDataError as exc:
+        raise click.ClickException(str(exc)) from None
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    graph.save(output)
+    for warning in graph.meta.get("warnings", []):
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"{output}: {graph.n_nodes:,} nodes, {int(graph.edge_walkable.sum()):,} walkable edges, "
+        f"{graph.n_transitions:,} turns; built in {time.perf_counter() - started:.1f} s"
+    )
+
+
+@main.command()
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="compiled graph (default: demo map)")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="worker processes")
+def serve(graph: str | None, host: str, port: int, workers: int) -> None:
+    """Run the HTTP service (gunicorn)."""
+    from lotse.server import run
+
+    run(graph, host, port, workers)
+
+
+@main.command()
+@click.argument("origin", metavar="FROM")
+@click.argument("destination", metavar="TO")
+@click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="compiled graph (default: demo map)")
+@click.option("--profile", default="walk", show_default=True)
+@click.option("--lang", type=click.Choice(["de", "en"]), default="de", show_default=True)
+@click.option("--units", type=click.Choice(["metres", "steps"]), default="metres", show_default=True)
+@click.option("--directions", type=click.Choice(["relative", "clock"]), default="relative", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="print the API's JSON response")
+def route(origin: str, destination: str, graph: str | None, profile: str, lang: str, units: str,
+          directions: str, as_json: bool) -> None:
+    """Plan a route between two 'lat,lon' points and print its steps."""
+    a, b = parse_point(origin), parse_point(destination)
+    app = create_app({"GRAPH_PATH": graph} if graph else None)
+    body = {"from": {"lat": a[0], "lon": a[1]}, "to": {"lat": b[0], "lon": b[1]}, "profile": profile,
+            "lang": lang, "units": units, "directions": directions}
+    with app.test_client() as client:
+        response = client.post("/api/v1/routes", json=body)
+    data = response.get_json()
+    if response.status_code != 200:
+        raise click.ClickException(data.get("detail", "route failed"))
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    props = data["route"]["properties"]
+    click.echo(props["summary"])
+    for i, step in enumerate(data["steps"], 1):
+        click.echo(f"{i:2d}. {step['text']['main']}")
+        if step["text"].get("post"):
+            click.echo(f"    {step['text']['post']}")

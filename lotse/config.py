@@ -1,0 +1,34 @@
+"""Configuration of the service: one settings object, read from the environment.
+
+Every setting has a default that works on one machine with the demo map.
+Environment variables (``LOTSE_*``) override the defaults; ``create_app``
+overrides both with its ``config`` argument (tests use that).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_OSM = PROJECT_ROOT / "data" / "demo.osm"
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+def defaults() -> dict:
+    """Default settings, with environment overrides applied."""
+    return {
+        # Compiled graph to serve; None serves the demo map from data/demo.osm.
+        "GRAPH_PATH": os.environ.get("LOTSE_GRAPH") or None,
+        # Where compiled demo graphs, audio and the SQLite file live (default: instance folder).
+        "DATA_DIR": os.environ.get("LOTSE_DATA_DIR") or None,
+        # Points farther than this from every walkable way are refused (metres).
+        "MAX_SNAP_M": _env_float("LOTSE_MAX_SNAP_M", 150.0),
+        # Largest request body accepted (bytes).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("LOTSE_MAX_CONTENT_LENGTH", 1_000_000)),
+        "JSON_SORT_KEYS": False,
+    }

@@ -1,0 +1,60 @@
+"""Which graph the service serves, and the demo map compiled on first use.
+
+A server loads one compiled graph at start. With no graph configured it
+serves the demo map: ``data/demo.osm`` is compiled once into the data folder,
+keyed by the file's hash, so edits to the demo map are picked up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from routing.graph import CompiledGraph
+from routing.pipeline import build_from_osm
+from routing.router import Router
+
+from lotse.config import DEMO_OSM
+
+log = logging.getLogger(__name__)
+
+
+def demo_graph_path(data_dir: Path) -> Path:
+    """Where the compiled demo map lives; built if missing or stale."""
+    digest = hashlib.sha256(DEMO_OSM.read_bytes()).hexdigest()[:16]
+    path = data_dir / "graphs" / f"demo-{digest}.graph"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        log.info("compiling the demo map into %s", path)
+        build_from_osm(DEMO_OSM).save(path)
+    return path
+
+
+class GraphStore:
+    """The loaded graph and its router, created lazily so a fork happens before loading."""
+
+    def __init__(self, graph_path: str | None, data_dir: Path, max_snap_m: float):
+        self.graph_path = Path(graph_path) if graph_path else None
+        self.data_dir = data_dir
+        self.max_snap_m = max_snap_m
+        self._router: Router | None = None
+
+    @property
+    def is_demo(self) -> bool:
+        return self.graph_path is None
+
+    def prepare(self) -> Path:
+        """Make sure the graph file exists (compiling the demo map if needed); return its path."""
+        return self.graph_path or demo_graph_path(self.data_dir)
+
+    @property
+    def router(self) -> Router:
+        if self._router is None:
+            path = self.prepare()
+            self._router = Router(CompiledGraph.load(path), max_snap_m=self.max_snap_m)
+        return self._router
+
+    @property
+    def graph(self) -> CompiledGraph:
+        return self.router.graph

@@ -1,0 +1,86 @@
+"""Errors as ``application/problem+json`` (RFC 9457).
+
+Raise :class:`Problem` anywhere in a request; the handlers registered by
+:func:`register` turn it, and every HTTP error Flask raises, into a problem
+document. Unexpected exceptions become a 500 problem without internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_BASE = "urn:lotse:problem:"
+
+#: Problem types of the API: slug -> (status, title). Documented in the OpenAPI document.
+PROBLEM_TYPES: dict[str, tuple[int, str]] = {
+    "malformed-json": (400, "Request body is not valid JSON"),
+    "invalid-request": (422, "Request is not valid"),
+    "point-off-network": (422, "Point is too far from any walkable way"),
+    "no-route": (422, "No route between the points"),
+    "unknown-profile": (422, "Unknown profile or option"),
+    "not-found": (404, "Not found"),
+    "method-not-allowed": (405, "Method not allowed"),
+    "unsupported-media-type": (415, "Unsupported media type"),
+    "payload-too-large": (413, "Request body too large"),
+    "unauthorized": (401, "Missing or invalid API key"),
+    "forbidden": (403, "This API key may not do that"),
+    "internal-error": (500, "Internal server error"),
+    "service-unavailable": (503, "Service unavailable"),
+}
+
+_HTTP_SLUGS = {400: "malformed-json", 404: "not-found", 405: "method-not-allowed",
+               413: "payload-too-large", 415: "unsupported-media-type"}
+
+
+class Problem(Exception):
+    """An error the client should see, with a problem type and a useful detail."""
+
+    def __init__(self, slug: str, detail: str, status: int | None = None, **extra: Any):
+        super().__init__(detail)
+        if slug not in PROBLEM_TYPES:
+            raise ValueError(f"unknown problem type {slug}")
+        self.slug = slug
+        self.status = status or PROBLEM_TYPES[slug][0]
+        self.detail = detail
+        self.extra = extra
+
+    def to_dict(self) -> dict[str, Any]:
+        body = {
+            "type": PROBLEM_BASE + self.slug,
+            "title": PROBLEM_TYPES[self.slug][1],
+            "status": self.status,
+            "detail": self.detail,
+        }
+        body.update(self.extra)
+        return body
+
+
+def problem_response(problem: Problem) -> Response:
+    """The HTTP response for a problem."""
+    return Response(json.dumps(problem.to_dict()), status=problem.status, mimetype="application/problem+json")
+
+
+def register(app: Flask) -> None:
+    """Install the error handlers on ``app``."""
+
+    @app.errorhandler(Problem)
+    def _problem(exc: Problem) -> Response:
+        return problem_response(exc)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        slug = _HTTP_SLUGS.get(status, "internal-error" if status >= 500 else "invalid-request")
+        detail = exc.description or PROBLEM_TYPES[slug][1]
+        return problem_response(Problem(slug, detail, status=status))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        log.exception("unhandled error in request")
+        return problem_response(Problem("internal-error", "An unexpected error occurred; it has been logged."))
