@@ -16,13 +16,15 @@ Rules, each chosen for a listener who cannot see the map:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from routing.geo import bearing_deg, clock_from_angle, haversine_m, turn_angle_deg
 from routing.graph import NO_CROSSING, CompiledGraph, decode
-from routing.maneuver import Crossing, Maneuver, Steps
+from routing.geo import LocalFrame
+from routing.maneuver import Crossing, Landmark, Maneuver, Steps
 from routing.route import Route
 
 STRAIGHT_DEG = 25.0  # below this a change of heading is not a turn
@@ -32,6 +34,8 @@ UTURN_DEG = 170.0
 WIGGLE_M = 6.0  # a leg shorter than this between two bends is digitising noise
 COMPOUND_M = 15.0  # two turns this close become "links und gleich wieder rechts"
 ARRIVE_AHEAD_M = 4.0
+LANDMARK_M = 20.0  # a stop this close to the route is passed; this close to the goal, it is there
+LANDMARK_KINDS = ("bus_stop", "stop", "station")
 
 CARDINALS = ("n", "ne", "e", "se", "s", "sw", "w", "nw")
 
@@ -209,6 +213,7 @@ def find_maneuvers(graph: CompiledGraph, route: Route) -> list[Maneuver]:
         side=_arrival_side(route, last.bearing_out),
     ), route.distance_m)
     _merge_compounds(out, at)
+    _attach_landmarks(graph, route, out, at)
     for i, m in enumerate(out):
         m.distance_m = round(at[i + 1] - at[i], 1) if i + 1 < len(out) else 0.0
     return out
@@ -240,3 +245,61 @@ def _merge_compounds(out: list[Maneuver], at: list[float]) -> None:
             del at[i + 1]
             continue
         i += 1
+
+
+def _landmark_places(graph: CompiledGraph) -> list[dict]:
+    """Places a walker recognises on the way (stops, stations), cached on the graph."""
+    cached = graph.__dict__.get("_landmark_places")
+    if cached is None:
+        cached = [p for p in graph.meta.get("places", []) if p.get("kind") in LANDMARK_KINDS]
+        graph.__dict__["_landmark_places"] = cached
+    return cached
+
+
+def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], at: list[float]) -> None:
+    """Add stops near the route to the maneuver before them, with their side; at the goal, to arrive."""
+    import shapely
+
+    places = _landmark_places(graph)
+    if not places or len(route.coords) < 2:
+        return
+    frame = LocalFrame(float(route.coords[0, 0]), float(route.coords[0, 1]))
+    x, y = frame.to_xy(route.coords[:, 0], route.coords[:, 1])
+    line = shapely.LineString(np.column_stack((x, y)))
+    if line.length == 0:
+        return
+    lats = np.array([p["lat"] for p in places])
+    lons = np.array([p["lon"] for p in places])
+    px, py = frame.to_xy(lats, lons)
+    near = np.flatnonzero((px > min(x) - LANDMARK_M) & (px < max(x) + LANDMARK_M)
+                          & (py > min(y) - LANDMARK_M) & (py < max(y) + LANDMARK_M))
+    for i in near:
+        point = shapely.Point(px[i], py[i])
+        if line.distance(point) > LANDMARK_M:
+            continue
+        along = line.project(point)
+        place = places[i]
+        end_gap = float(haversine_m(place["lat"], place["lon"], *route.snapped_destination))
+        if end_gap <= LANDMARK_M or along >= line.length - 1.0:
+            m = out[-1]
+            side = _side(line, along, point)
+            m.landmarks.append(Landmark(kind=place["kind"], label=place["name"], side=side, distance_m=0.0,
+                                        id=place.get("osm_id")))
+            continue
+        k = max(j for j in range(len(out) - 1) if at[j] <= along)
+        out[k].landmarks.append(Landmark(
+            kind=place["kind"], label=place["name"], side=_side(line, along, point),
+            distance_m=round(along - at[k], 1), id=place.get("osm_id"),
+        ))
+    for m in out:
+        m.landmarks.sort(key=lambda lm: lm.distance_m or 0.0)
+
+
+def _side(line, along: float, point) -> str:
+    """Left or right of the direction of travel at ``along`` (ahead when on the line)."""
+    a = line.interpolate(max(along - 2.0, 0.0))
+    b = line.interpolate(min(along + 2.0, line.length))
+    cross = (b.x - a.x) * (point.y - a.y) - (b.y - a.y) * (point.x - a.x)
+    if abs(cross) / max(math.hypot(b.x - a.x, b.y - a.y), 1e-9) < 1.5:
+        return "ahead"
+    return "left" if cross > 0 else "right"
