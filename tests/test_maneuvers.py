@@ -1,0 +1,162 @@
+"""Maneuvers on the demo map: every kind, with what the map says and nothing more."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from routing.maneuvers import find_maneuvers, modifier
+from routing.pipeline import build_from_osm
+from routing.router import Router
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo.osm"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    graph = build_from_osm(DEMO)
+    nodes = {
+        int(n.get("id")): (float(n.get("lat")), float(n.get("lon")))
+        for n in ET.parse(DEMO).getroot().iter("node")
+    }
+    return graph, Router(graph), nodes
+
+
+def plan(demo, a, b, profile="walk"):
+    graph, router, nodes = demo
+    a = nodes[a] if isinstance(a, int) else a
+    b = nodes[b] if isinstance(b, int) else b
+    route = router.plan(a, b, profile)
+    return find_maneuvers(graph, route)
+
+
+def kinds(ms):
+    return [m.kind for m in ms]
+
+
+def test_route_starts_with_depart_and_ends_with_arrive(demo):
+    ms = plan(demo, 130, 131)
+    assert ms[0].kind == "depart" and ms[-1].kind == "arrive"
+    assert ms[0].cardinal == "s"  # the shortcut runs straight south
+    assert sum(m.distance_m for m in ms) == pytest.approx(100.0, abs=1.0)
+
+
+def test_unmarked_crossing_is_said_as_unmapped(demo):
+    ms = plan(demo, 130, 131)
+    cross = [m for m in ms if m.kind == "cross"]
+    assert len(cross) == 1
+    c = cross[0].crossing
+    assert c.street == "Mainzer Straße"
+    assert c.mapped is False and c.control == "none"
+    assert c.sound == "unknown" and c.tactile_paving == "unknown"
+
+
+def test_signalised_crossing_with_every_aid(demo):
+    ms = plan(demo, 132, 133)
+    cross = [m for m in ms if m.kind == "cross"]
+    assert len(cross) == 1
+    c = cross[0].crossing
+    assert (c.control, c.sound, c.vibration, c.tactile_paving, c.island, c.kerb, c.button) == (
+        "signals", "yes", "yes", "yes", "no", "lowered", "yes")
+    assert c.street == "Mainzer Straße"
+
+
+def test_zebra_crossing(demo):
+    graph, router, nodes = demo
+    lat, lon = nodes[104]
+    ms = plan(demo, (lat, lon - 0.00012), (lat, lon + 0.00012))
+    c = [m for m in ms if m.kind == "cross"][0].crossing
+    assert c.control == "zebra" and c.island == "yes" and c.tactile_paving == "no"
+    assert c.street == "Pariser Straße"
+
+
+def test_steps_maneuver_carries_count_direction_and_handrail(demo):
+    graph, router, nodes = demo
+    lat, lon = nodes[110]
+    before = (lat, lon - 0.0002)  # on the park path west of the steps' foot
+    ms = plan(demo, before, nodes[111])
+    steps = [m for m in ms if m.kind == "steps"]
+    assert len(steps) == 1
+    s = steps[0].steps
+    assert (s.count, s.direction, s.handrail) == (12, "up", "right")
+    ms = plan(demo, (nodes[111][0], nodes[111][1] + 0.0002), before)
+    s = [m for m in ms if m.kind == "steps"][0].steps
+    assert (s.count, s.direction, s.handrail) == (12, "down", "left")
+
+
+def test_unknown_steps_stay_unknown(demo):
+    graph, router, nodes = demo
+    lat, lon = nodes[114]
+    ms = plan(demo, (lat + 0.0001, lon), nodes[115])
+    steps = [m for m in ms if m.kind == "steps"]
+    assert steps, kinds(ms)
+    s = steps[0].steps
+    assert s.count is None and s.handrail == "unknown" and s.direction == "unknown"
+
+
+def test_bus_stop_passed_is_a_landmark_with_its_side(demo):
+    ms = plan(demo, (49.44301, 7.7570), (49.4430, 7.7605))
+    marks = [(lm.label, lm.side) for m in ms for lm in m.landmarks]
+    assert ("Rathaus", "left") in marks
+    ms = plan(demo, (49.4430, 7.7605), (49.44301, 7.7570))
+    marks = [(lm.label, lm.side) for m in ms for lm in m.landmarks]
+    assert ("Rathaus", "right") in marks
+
+
+def test_arrival_at_a_bus_stop_names_it(demo):
+    ms = plan(demo, (49.44301, 7.7570), 120)
+    assert [lm.label for lm in ms[-1].landmarks] == ["Rathaus"]
+
+
+def test_arrival_side(demo):
+    graph, router, nodes = demo
+    # Walking east on Mainzer Straße; a goal 12 m north of the road lies on the left.
+    ms = plan(demo, (49.4430, 7.7608), (49.4430 + 12 / 111195, 7.7616))
+    assert ms[-1].side == "left"
+    ms = plan(demo, (49.4430, 7.7608), (49.4430 - 12 / 111195, 7.7616))
+    assert ms[-1].side == "right"
+
+
+def test_open_area_is_entered_and_left(demo):
+    graph, router, nodes = demo
+    ms = plan(demo, (49.4437, 7.7575), 130)
+    assert "enter_area" in kinds(ms) or ms[0].way_kind == "pedestrian_area"
+
+
+@pytest.mark.parametrize("angle, expected", [
+    (0, "straight"), (20, "straight"), (-30, "slight_left"), (40, "slight_right"), (90, "right"),
+    (-100, "left"), (150, "sharp_right"), (-140, "sharp_left"), (175, "uturn"),
+])
+def test_modifier_thresholds(angle, expected):
+    assert modifier(angle) == expected
+
+
+def test_turn_direction_matches_geometry(demo):
+    """Left is left: the sign of every turn agrees with the route's own shape."""
+    from routing.geo import bearing_deg, turn_angle_deg
+
+    graph, router, nodes = demo
+    ids = sorted(nodes)
+    checked = 0
+    for a, b in zip(ids[::3], ids[5::3]):
+        try:
+            route = router.plan(nodes[a], nodes[b])
+        except Exception:
+            continue
+        for m in find_maneuvers(graph, route):
+            if m.kind != "turn" or abs(m.turn_angle) < 45:
+                continue
+            lon, lat = m.location
+            c = route.coords
+            i = int(((c[:, 0] - lat) ** 2 + (c[:, 1] - lon) ** 2).argmin())
+            if i == 0 or i == len(c) - 1:
+                continue
+            before = bearing_deg(*c[max(i - 1, 0)], *c[i])
+            after = bearing_deg(*c[i], *c[min(i + 1, len(c) - 1)])
+            geometric = turn_angle_deg(before, after)
+            if abs(geometric) > 30:
+                assert (geometric > 0) == (m.turn_angle > 0), (a, b, m)
+                checked += 1
+    assert checked >= 5
