@@ -97,7 +97,7 @@ def compile_graph(G: nx.MultiGraph, meta: dict | None = None) -> CompiledGraph:
             [G.nodes[x].get("kerb_height_m") or np.nan for x in nodes], dtype=np.float32),
     }
     for f in CROSSING_FIELDS:
-        A[f"node_cross_{f}"] = np.full(n, NO_CROSSING if f == "control" else 0, dtype=np.int8)
+        A[f"node_cross_{f}"] = np.full(n, NO_CROSSING if f == "control" else code(CROSSING_VOCAB[f], None), dtype=np.int8)
     for i, x in enumerate(nodes):
         info = G.nodes[x].get("crossing")
         if info:
@@ -153,7 +153,7 @@ def compile_graph(G: nx.MultiGraph, meta: dict | None = None) -> CompiledGraph:
         cols["edge_ramp"].append(code("tristate", d.get("ramp")))
         info = d.get("crossing") or {}
         for f in CROSSING_FIELDS:
-            default = NO_CROSSING if f == "control" else 0
+            default = NO_CROSSING if f == "control" else code(CROSSING_VOCAB[f], None)
             cols[f"edge_cross_{f}"].append(code(CROSSING_VOCAB[f], info[f]) if info else default)
     dtypes = {
         "edge_len": np.float32, "edge_walkable": bool, "edge_kind": np.int8, "edge_name": np.int32,
@@ -239,7 +239,7 @@ def compile_graph(G: nx.MultiGraph, meta: dict | None = None) -> CompiledGraph:
             if not crossed:
                 t_cross["control"].append(NO_CROSSING)
                 for f in CROSSING_FIELDS[1:]:
-                    t_cross[f].append(0)
+                    t_cross[f].append(code(CROSSING_VOCAB[f], None))
                 t_cross["danger"].append(0.0)
                 t_cross["major"].append(False)
                 t_cross["count"].append(0)

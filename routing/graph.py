@@ -49,12 +49,16 @@ NO_CROSSING = -1
 
 
 def code(vocab: str, value: str | None) -> int:
-    """Index of ``value`` in a vocabulary; unknown values map to index 0 ("unknown")."""
+    """Index of ``value`` in a vocabulary; missing or unlisted values map to "unknown".
+
+    Raises KeyError for a vocabulary without "unknown" (such columns use -1 for none).
+    """
     values = VOCAB[vocab]
-    try:
-        return values.index(value) if value is not None else 0
-    except ValueError:
-        return 0
+    if value in values:
+        return values.index(value)
+    if "unknown" not in values:
+        raise KeyError(f"{value!r} is not in vocabulary {vocab} and it has no 'unknown'")
+    return values.index("unknown")
 
 
 def decode(vocab: str, index: int) -> str:
