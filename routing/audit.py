@@ -22,7 +22,7 @@ def crossings_of(maneuvers: list[Maneuver]) -> list[Crossing]:
 
 def steps_of(maneuvers: list[Maneuver]) -> list[Steps]:
     """The flights of steps a route uses, in order."""
-    return [m.steps for m in maneuvers if m.kind == "steps" and m.steps is not None]
+    return [m.steps for m in maneuvers if m.kind in ("steps", "depart") and m.steps is not None]
 
 
 def audit_route(graph: CompiledGraph, route: Route, maneuvers: list[Maneuver]) -> dict[str, Any]:

@@ -163,6 +163,7 @@ def find_maneuvers(graph: CompiledGraph, route: Route) -> list[Maneuver]:
     emit(Maneuver(
         kind="depart", location=first.location, distance_m=0.0, bearing=round(first.bearing_in, 1),
         street=first.name, way_kind=first.kind, cardinal=cardinal(first.bearing_in), reference=first.name,
+        steps=_steps(graph, first) if first.kind == "steps" else None,
     ), 0.0)
     pending_angle = 0.0  # heading change carried over a wiggle
     for i in range(1, len(segs)):
@@ -283,6 +284,8 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
         if end_gap <= LANDMARK_M or along >= line.length - 1.0:
             m = out[-1]
             side = _side(line, along, point)
+            if side == "unknown":
+                side = "ahead"  # at the goal, a point on the way is where the walker stands
             m.landmarks.append(Landmark(kind=place["kind"], label=place["name"], side=side, distance_m=0.0,
                                         id=place.get("osm_id")))
             continue
@@ -301,5 +304,5 @@ def _side(line, along: float, point) -> str:
     b = line.interpolate(min(along + 2.0, line.length))
     cross = (b.x - a.x) * (point.y - a.y) - (b.y - a.y) * (point.x - a.x)
     if abs(cross) / max(math.hypot(b.x - a.x, b.y - a.y), 1e-9) < 1.5:
-        return "ahead"
+        return "unknown"  # mapped on the way itself (e.g. a stop on a street centreline): side not known
     return "left" if cross > 0 else "right"
