@@ -1,11 +1,12 @@
 """Build the pedestrian graph (networkx) from an OSM extract.
 
-Ways are split at every node shared with another way and at every tagged node
-that matters on the way (crossings, signals, barriers, kerbs, elevators), so
-that those points are graph nodes a route passes through. Edges keep their
-geometry and the normalised attributes of :mod:`routing.tags`; attributes that
-depend on the direction of travel (handrail side, incline) are stored in way
-direction together with the node the way starts from (``way_from``).
+Ways are split at every node shared with another way (or passed twice by the
+same way) and at every tagged node that matters on the way (crossings,
+signals, barriers, kerbs, elevators), so that those points are graph nodes a
+route passes through. Edges keep their geometry and the normalised attributes
+of :mod:`routing.tags`; attributes that depend on the direction of travel
+(handrail side, incline) are stored in way direction together with the node
+the way starts from (``way_from``).
 """
 
 from __future__ import annotations
@@ -126,9 +127,11 @@ def build_graph(
     edges carry ``length_m``, ``geometry`` (list of (lat, lon)), ``way_from``
     and the attributes of :func:`way_attributes`.
     """
+    # A node used twice is a junction: shared by two ways, or passed twice by one
+    # self-intersecting way (every occurrence counts, not just one per way).
     uses = Counter()
     for way in extract.ways:
-        uses.update(set(way.nodes))
+        uses.update(way.nodes)
         uses[way.nodes[0]] += 1
         uses[way.nodes[-1]] += 1
 

@@ -7,8 +7,9 @@ turn angle and which roads with motor traffic the walker crosses there.
 Crossing at a junction. On street-centreline data the side of the street a
 walker is on is not known, so a move from way A to way B at a junction crosses
 the roads on one side of the angle between them or on the other. Lotse takes
-the side with the smaller danger (a walker may choose their side) and counts
-what is crossed there. The crossed road's control is what the map says about
+the side with the smaller danger (a walker may choose their side; at equal
+danger, the side with the better-controlled crossing) and counts what is
+crossed there. The crossed road's control is what the map says about
 that crossing: a crossing node at the junction itself or on the road within
 :data:`ARM_LOOKAHEAD_M` of it, traffic signals at the junction, or else an
 unmarked crossing ("none", not mapped). On data with separate sidewalks and
@@ -21,7 +22,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from typing import Any
+from typing import Any, Callable
 
 import networkx as nx
 import numpy as np
@@ -147,8 +148,8 @@ def compile_graph(G: nx.MultiGraph, meta: dict | None = None) -> CompiledGraph:
         cols["edge_danger"].append(d.get("danger", 0.0))
         cols["edge_major"].append(bool(d.get("major", False)))
         cols["edge_maxspeed"].append(d.get("maxspeed_kmh") or np.nan)
-        cols["edge_lanes"].append(d.get("lanes") or -1)
-        cols["edge_step_count"].append(d.get("step_count") if d.get("step_count") is not None else -1)
+        cols["edge_lanes"].append(_small_count(d.get("lanes"), np.int8))
+        cols["edge_step_count"].append(_small_count(d.get("step_count"), np.int16))
         cols["edge_handrail"].append(code("handrail", d.get("handrail")))
         cols["edge_ramp"].append(code("tristate", d.get("ramp")))
         info = d.get("crossing") or {}
@@ -198,19 +199,48 @@ def compile_graph(G: nx.MultiGraph, meta: dict | None = None) -> CompiledGraph:
         arms[int(u[e])].append((float(bearing_start[e]), int(e)))
         arms[int(v[e])].append((float(bearing_back[e]), int(e)))
 
-    def arm_crossing(node: int, edge: int) -> dict:
-        """What the map says about crossing road ``edge`` next to junction ``node``."""
-        own = G.nodes[nodes[node]].get("crossing")
-        if own:
-            return dict(own, mapped=True)
-        far = int(v[edge]) if int(u[edge]) == node else int(u[edge])
-        if A["edge_len"][edge] <= ARM_LOOKAHEAD_M:
+    def crossing_along_arm(node: int, edge: int) -> dict | None:
+        """First crossing node on the road leaving ``node`` along ``edge``, within ARM_LOOKAHEAD_M.
+
+        The walk follows the road through nodes where only it continues (two
+        road arms: a way split, a footway or driveway joining) and stops at
+        the next road junction.
+        """
+        prev, e, walked = node, edge, 0.0
+        while True:
+            walked += float(A["edge_len"][e])
+            if walked > ARM_LOOKAHEAD_M:
+                return None
+            far = int(v[e]) if int(u[e]) == prev else int(u[e])
             info = G.nodes[nodes[far]].get("crossing")
             if info:
-                return dict(info, mapped=True)
-        if A["node_signals"][node]:
-            return {"control": "signals", "mapped": True}
-        return {"control": "none", "mapped": False}
+                return info
+            onward = [x for _, x in arms.get(far, ()) if x != e]
+            if len(arms.get(far, ())) != 2 or len(onward) != 1 or far == node:
+                return None
+            prev, e = far, onward[0]
+
+    arm_cache: dict[tuple[int, int], dict] = {}
+
+    def arm_crossing(node: int, edge: int) -> dict:
+        """What the map says about crossing road ``edge`` next to junction ``node``."""
+        key = (node, edge)
+        if key in arm_cache:
+            return arm_cache[key]
+        own = G.nodes[nodes[node]].get("crossing")
+        near = own or crossing_along_arm(node, edge)
+        if near:
+            result = dict(near, mapped=True)
+        elif A["node_signals"][node]:
+            result = {"control": "signals", "mapped": True}
+        else:
+            result = {"control": "none", "mapped": False}
+        arm_cache[key] = result
+        return result
+
+    def arm_rank(node: int, edge: int) -> int:
+        """How poorly crossing ``edge`` at ``node`` is controlled (higher is worse)."""
+        return CONTROL_RANK.get(arm_crossing(node, edge).get("control", "unknown"), 4)
 
     # ---- transitions ------------------------------------------------------------
     out_states: dict[int, list[int]] = defaultdict(list)
@@ -235,7 +265,8 @@ def compile_graph(G: nx.MultiGraph, meta: dict | None = None) -> CompiledGraph:
             t_to.append(s_out)
             t_node.append(node)
             t_angle.append(turn_angle_deg(float(state_bearing_end[s_in]), out_b))
-            crossed = _crossed_arms(node_arms, e_in, e_out, back, out_b, A["edge_danger"])
+            crossed = _crossed_arms(node_arms, e_in, e_out, back, out_b, A["edge_danger"],
+                                    lambda e, node=node: arm_rank(node, e))
             if not crossed:
                 t_cross["control"].append(NO_CROSSING)
                 for f in CROSSING_FIELDS[1:]:
@@ -299,13 +330,25 @@ def compile_graph(G: nx.MultiGraph, meta: dict | None = None) -> CompiledGraph:
     return CompiledGraph(arrays=A, meta=meta)
 
 
+def _small_count(value: int | None, dtype) -> int:
+    """A count (lanes, steps) for an integer column; -1 (unknown) if absent, zero or out of range."""
+    if value is None or value <= 0 or value > np.iinfo(dtype).max:
+        return -1
+    return int(value)
+
+
 def _crossed_arms(
-    node_arms, e_in: int, e_out: int, back: float, out_b: float, danger: np.ndarray
+    node_arms, e_in: int, e_out: int, back: float, out_b: float, danger: np.ndarray,
+    rank: Callable[[int], int] | None = None,
 ) -> list[int]:
     """Road edges crossed between arriving along ``e_in`` and leaving along ``e_out``.
 
     Arms strictly inside the clockwise sector from ``back`` to ``out_b`` lie on
     one side, the others on the other side; the side with less danger wins.
+    When both sides are equally dangerous, the side whose worst crossing is
+    better controlled (``rank(edge)``, lower is better) wins, so that a move
+    and its reverse cross the same, better side; a full tie takes the
+    clockwise side.
     """
     if not node_arms:
         return []
@@ -324,4 +367,8 @@ def _crossed_arms(
         return []
     d_cw = sum(float(danger[e]) for e in cw)
     d_ccw = sum(float(danger[e]) for e in ccw)
+    if math.isclose(d_cw, d_ccw, rel_tol=1e-6) and rank is not None:
+        r_cw, r_ccw = max(rank(e) for e in cw), max(rank(e) for e in ccw)
+        if r_cw != r_ccw:
+            return cw if r_cw < r_ccw else ccw
     return cw if d_cw <= d_ccw else ccw

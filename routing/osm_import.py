@@ -75,7 +75,8 @@ class OsmExtract:
     missing_node_refs: int = 0
     ways_with_missing_nodes: int = 0
     skipped_ways: int = 0
-    bounds: tuple[float, float, float, float] | None = None  # south, west, north, east
+    #: south, west, north, east: from the file header, else the extent of the kept ways
+    bounds: tuple[float, float, float, float] | None = None
 
 
 def _place_kind(tags: dict[str, str]) -> str | None:
@@ -105,6 +106,26 @@ def check_input(path: str | os.PathLike) -> Path:
             f"{p.name}: unsupported file type; use .osm, .osm.gz, .osm.bz2 or .osm.pbf"
         )
     return p
+
+
+def _osmium_file(p: Path):
+    """The file for libosmium with its format named from the suffix.
+
+    libosmium detects formats from lower-case suffixes only; :func:`check_input`
+    accepts ``MAP.OSM.GZ`` as well, so the format is passed explicitly.
+    """
+    import osmium
+
+    name = p.name.lower()
+    if name.endswith(".pbf"):
+        fmt = "pbf"
+    elif name.endswith(".gz"):
+        fmt = "osm.gz"
+    elif name.endswith(".bz2"):
+        fmt = "osm.bz2"
+    else:
+        fmt = "osm"
+    return osmium.io.File(str(p), fmt)
 
 
 def read_osm(path: str | os.PathLike, progress: Callable[[str, int], None] | None = None) -> OsmExtract:
@@ -189,18 +210,45 @@ def read_osm(path: str | os.PathLike, progress: Callable[[str, int], None] | Non
 
     handler = Handler()
     try:
-        handler.apply_file(str(p), locations=True, idx="flex_mem")
-    except RuntimeError as exc:  # libosmium reports format and truncation errors this way
+        handler.apply_file(_osmium_file(p), locations=True, idx="flex_mem")
+    except (RuntimeError, ValueError, osmium.InvalidLocationError) as exc:
+        # libosmium reports format and truncation errors as RuntimeError, bad
+        # attribute values (ids, versions, timestamps, over-long tags) as
+        # ValueError and unparsable coordinates as InvalidLocationError.
         raise OsmDataError(f"cannot read {p.name}: {exc}. Is the file complete and in OSM XML or PBF format?") from exc
-    try:
-        header_box = osmium.io.Reader(str(p), osmium.osm.osm_entity_bits.NOTHING).header().box()
-        if header_box.valid():
-            extract.bounds = (
-                header_box.bottom_left.lat, header_box.bottom_left.lon,
-                header_box.top_right.lat, header_box.top_right.lon,
-            )
-    except (RuntimeError, AttributeError):
-        pass
+    extract.bounds = _header_bounds(p) or _data_bounds(extract)
     if not any(w.walkable for w in extract.ways):
         raise OsmDataError(f"{p.name} contains no walkable ways: is it the right area?")
     return extract
+
+
+def _header_bounds(p: Path) -> tuple[float, float, float, float] | None:
+    """Bounding box from the file header (XML ``<bounds>``, PBF header), if any.
+
+    libosmium does not read Osmosis' ``<bound box=...>`` element, so such files
+    (Kaiserslautern's among them) have no header box.
+    """
+    import osmium
+
+    try:
+        reader = osmium.io.Reader(_osmium_file(p), osmium.osm.osm_entity_bits.NOTHING)
+    except (RuntimeError, ValueError):
+        return None
+    try:
+        box = reader.header().box()
+        if not box.valid():
+            return None
+        return (box.bottom_left.lat, box.bottom_left.lon, box.top_right.lat, box.top_right.lon)
+    except (RuntimeError, ValueError, AttributeError):
+        return None
+    finally:
+        reader.close()
+
+
+def _data_bounds(extract: OsmExtract) -> tuple[float, float, float, float] | None:
+    """Extent (south, west, north, east) of the kept ways when the header gives none."""
+    lats = [c[0] for w in extract.ways for c in w.coords]
+    lons = [c[1] for w in extract.ways for c in w.coords]
+    if not lats:
+        return None
+    return (min(lats), min(lons), max(lats), max(lons))
