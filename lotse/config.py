@@ -30,5 +30,8 @@ def defaults() -> dict:
         "MAX_SNAP_M": _env_float("LOTSE_MAX_SNAP_M", 150.0),
         # Largest request body accepted (bytes).
         "MAX_CONTENT_LENGTH": int(os.environ.get("LOTSE_MAX_CONTENT_LENGTH", 1_000_000)),
+        # Online geocoder fallback for place names the gazetteer does not know: None (off) or "nominatim".
+        "GEOCODER": os.environ.get("LOTSE_GEOCODER") or None,
+        "NOMINATIM_DOMAIN": os.environ.get("LOTSE_NOMINATIM_DOMAIN") or "nominatim.openstreetmap.org",
         "JSON_SORT_KEYS": False,
     }

@@ -24,6 +24,8 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "point-off-network": (422, "Point is too far from any walkable way"),
     "no-route": (422, "No route between the points"),
     "unknown-profile": (422, "Unknown profile or option"),
+    "ambiguous-place": (422, "Place name matches several places"),
+    "unknown-place": (422, "No place of that name is known"),
     "not-found": (404, "Not found"),
     "method-not-allowed": (405, "Method not allowed"),
     "unsupported-media-type": (415, "Unsupported media type"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from lotse.api import meta, routes
+from lotse.api import meta, places, routes
 
 PREFIX = "/api/v1"
 
@@ -13,3 +13,4 @@ def register(app: Flask) -> None:
     """Mount every blueprint of the API."""
     app.register_blueprint(meta.bp, url_prefix=PREFIX)
     app.register_blueprint(routes.bp, url_prefix=PREFIX)
+    app.register_blueprint(places.bp, url_prefix=PREFIX)

@@ -11,6 +11,7 @@ from routing.router import NoRouteError
 from routing.snap import SnapError
 
 from lotse.api import schemas
+from lotse.api.places import resolve_place
 from lotse.api.spec import documented, validated_json
 from lotse.guidance import describe_route
 from lotse.problems import Problem
@@ -20,6 +21,8 @@ bp = Blueprint("routes", __name__)
 
 def resolve_point(point: dict[str, Any], role: str) -> tuple[float, float]:
     """(lat, lon) of a request point."""
+    if "place" in point:
+        return resolve_place(point, role)
     return float(point["lat"]), float(point["lon"])
 
 

@@ -12,9 +12,20 @@ COORD_POINT = {
     "additionalProperties": False,
 }
 
+PLACE_POINT = {
+    "type": "object",
+    "required": ["place"],
+    "properties": {
+        "place": {"type": "string", "minLength": 1, "maxLength": 200,
+                  "description": "a name searched in the gazetteer (GET /api/v1/places); it must match one place"},
+        "kind": {"type": "string", "description": "only places of these kinds (comma-separated), e.g. bus_stop"},
+    },
+    "additionalProperties": False,
+}
+
 POINT = {
-    "description": "A point: coordinates.",
-    "oneOf": [COORD_POINT],
+    "description": "A point: coordinates, or a place name.",
+    "oneOf": [COORD_POINT, PLACE_POINT],
 }
 
 PROBLEM = {

@@ -1,0 +1,150 @@
+"""``GET /api/v1/places``: the gazetteer, and place names as route points.
+
+Search and the ambiguity rule live in :mod:`routing.places`; this module
+turns them into HTTP answers and problems, and asks the optional online
+geocoder (:mod:`lotse.geocoder`) only when the gazetteer knows nothing.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from routing.places import Candidate, Gazetteer, gazetteer_for
+
+from lotse import geocoder
+from lotse.api import schemas
+from lotse.api.spec import documented
+from lotse.problems import Problem
+
+bp = Blueprint("places", __name__)
+
+MAX_QUERY_LEN = 200
+MAX_LIMIT = 50
+MAX_PROBLEM_CANDIDATES = 8
+
+PLACE = {
+    "type": "object",
+    "required": ["id", "name", "kind", "lat", "lon", "score"],
+    "properties": {
+        "id": {"type": "string", "description": "osm:node/<id>, osm:way/<id>, street:way/<id>, beacon:<id> or nominatim:..."},
+        "name": {"type": "string"},
+        "kind": {"type": "string", "description": "street, square, bus_stop, stop, station, building, "
+                                                   "amenity:<value>, shop:<value>, ... or beacon"},
+        "lat": schemas.LAT,
+        "lon": schemas.LON,
+        "score": {"type": "number", "minimum": 0, "maximum": 100, "description": "100 = same normalised name"},
+        "exact": {"type": "boolean"},
+        "label": {"type": "string", "description": "name with the nearest street or, for a street, a cross street"},
+        "members": {"type": "array", "items": {"type": "object"},
+                    "description": "entries of the same name nearby that form this place (bus stop platforms ...)"},
+        "source": {"type": "string", "description": "'nominatim' for answers of the online fallback"},
+    },
+}
+
+PLACES_RESPONSE = {
+    "type": "object",
+    "required": ["places"],
+    "properties": {"query": {"type": "string"}, "places": {"type": "array", "items": PLACE}},
+}
+
+PARAMETERS = [
+    {"name": "q", "in": "query", "required": True, "description": "a place, street or stop name; "
+     "case, umlauts, 'Str.', hyphens, small typos and word beginnings are tolerated",
+     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LEN}},
+    {"name": "limit", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10}},
+    {"name": "kind", "in": "query", "required": False, "description": "comma-separated kinds or families: "
+     "street, square, bus_stop, stop, station, transit (all stops and stations), amenity, shop, building, beacon ...",
+     "schema": {"type": "string"}},
+]
+
+
+def gazetteer() -> Gazetteer:
+    """The gazetteer of the graph served (built on first use)."""
+    return gazetteer_for(current_app.extensions["lotse.graphs"].graph)
+
+
+def _kinds(value: str | None) -> list[str] | None:
+    kinds = [k.strip() for k in (value or "").split(",") if k.strip()]
+    return kinds or None
+
+
+def _online(query: str, limit: int) -> list[dict]:
+    """Answers of the online geocoder, when configured; [] otherwise."""
+    if not geocoder.enabled(current_app.config.get("GEOCODER")):
+        return []
+    graph = current_app.extensions["lotse.graphs"].graph
+    bounds = graph.meta.get("bounds") or (
+        float(graph.node_lat.min()), float(graph.node_lon.min()),
+        float(graph.node_lat.max()), float(graph.node_lon.max()))
+    return geocoder.lookup(query, tuple(bounds), current_app.config.get("NOMINATIM_DOMAIN"), limit)
+
+
+@bp.get("/places")
+@documented(
+    "Search named places, streets and stops",
+    description="Ranked candidates for a name; an exact (normalised) match comes first. Entries of one name "
+                "within 150 m form one place (its `members`). Nothing here needs the internet unless "
+                "LOTSE_GEOCODER=nominatim is set, and then only when the built-in gazetteer finds nothing.",
+    parameters=PARAMETERS,
+    responses={200: ("Candidates, best first", PLACES_RESPONSE),
+               422: ("Missing or empty q, or a bad limit", schemas.PROBLEM)},
+    tag="places",
+)
+def search_places():
+    q = (request.args.get("q") or "").strip()
+    if not q:
+        raise Problem("invalid-request", "Query parameter q (a place, street or stop name) is required.",
+                      errors=[{"pointer": "q", "message": "required, not empty"}])
+    if len(q) > MAX_QUERY_LEN:
+        raise Problem("invalid-request", f"q is longer than {MAX_QUERY_LEN} characters.")
+    raw_limit = request.args.get("limit", "10")
+    try:
+        limit = int(raw_limit)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Problem("invalid-request", f"limit must be a whole number from 1 to {MAX_LIMIT}, not {raw_limit!r}.")
+    places = [c.to_dict() for c in gazetteer().search(q, limit, _kinds(request.args.get("kind")))]
+    if not places:
+        places = _online(q, limit)
+    return jsonify({"query": q, "places": places})
+
+
+def _describe(c: Candidate | dict) -> str:
+    d = c.to_dict() if isinstance(c, Candidate) else c
+    return f"{d.get('label') or d['name']} ({d['kind']})"
+
+
+def resolve_place(point: dict, role: str) -> tuple[float, float]:
+    """(lat, lon) of a ``{"place": ...}`` point, or an ``ambiguous-place`` / ``unknown-place`` problem.
+
+    The rule is :meth:`routing.places.Gazetteer.resolve`'s: an exact name of
+    exactly one place, or a best match scoring at least 80 with no other
+    place within 10 points of it.
+    """
+    query = str(point["place"]).strip()
+    kinds = _kinds(point.get("kind"))
+    res = gazetteer().resolve(query, kinds, max_candidates=MAX_PROBLEM_CANDIDATES)
+    if res.status == "unique":
+        return res.candidates[0].lat, res.candidates[0].lon
+    if res.status == "ambiguous":
+        shown = "; ".join(_describe(c) for c in res.candidates)
+        raise Problem(
+            "ambiguous-place",
+            f'"{query}" ({role}) matches {len(res.candidates)} places: {shown}. '
+            "Send a more precise name, a kind, or the lat/lon of one candidate.",
+            pointer=f"/{role}", query=query, candidates=[c.to_dict() for c in res.candidates])
+    if not res.candidates:
+        online = _online(query, MAX_PROBLEM_CANDIDATES)
+        if len(online) == 1:
+            return online[0]["lat"], online[0]["lon"]
+        if online:
+            raise Problem(
+                "ambiguous-place",
+                f'"{query}" ({role}) matches {len(online)} places of the online geocoder: '
+                f'{"; ".join(_describe(c) for c in online)}. Send the lat/lon of one of them.',
+                pointer=f"/{role}", query=query, candidates=online)
+    hint = (" Did you mean: " + "; ".join(_describe(c) for c in res.candidates) + "?") if res.candidates else ""
+    raise Problem("unknown-place", f'No place called "{query}" ({role}) is known.{hint}',
+                  pointer=f"/{role}", query=query, candidates=[c.to_dict() for c in res.candidates])
