@@ -37,7 +37,7 @@ VOCAB: dict[str, tuple[str, ...]] = {
     "tactile": ("unknown", "yes", "no", "incorrect"),
     "kerb": T.KERBS,
     "surface": T.SURFACE_GROUPS,
-    "sidewalk": ("unknown", "both", "left", "right", "separate", "no"),
+    "sidewalk": ("unknown", "both", "left", "right", "yes", "separate", "no"),
     "way_kind": T.WAY_KINDS + ("road",),
     "handrail": T.HANDRAILS,
     "incline": ("unknown", "up", "down"),
@@ -129,10 +129,15 @@ class CompiledGraph:
         if not path.exists():
             raise FileNotFoundError(f"graph file not found: {path}")
         try:
-            with np.load(path, allow_pickle=False) as data:
+            data = np.load(path, allow_pickle=False)
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise ValueError("not an .npz archive")
+            with data:
                 meta = json.loads(bytes(data["__meta__"]).decode("utf-8"))
                 arrays = {k: data[k] for k in data.files if k != "__meta__"}
-        except (OSError, ValueError, KeyError) as exc:
+            if not isinstance(meta, dict):
+                raise ValueError("its header is not a JSON object")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path} is not a Lotse graph file: {exc}") from exc
         if meta.get("format_version") != FORMAT_VERSION:
             raise ValueError(

@@ -279,14 +279,19 @@ WAY_KINDS = (
 
 
 def sidewalk(tags: Tags) -> str:
-    """Sidewalk along a street: ``both``, ``left``, ``right``, ``separate``, ``no`` or unknown."""
+    """Sidewalk along a street: ``both``, ``left``, ``right``, ``yes`` (side not said), ``separate``, ``no`` or unknown.
+
+    ``sidewalk:left=yes`` with ``sidewalk:right=separate`` is ``separate``: the
+    way one can walk beside the road is mapped on its own, so the roadway
+    itself is not where a walker belongs.
+    """
     value = tags.get("sidewalk") or tags.get("sidewalk:both")
     if value in {"both", "left", "right", "separate", "no"}:
         return value
     if value == "none":
         return "no"
     if value == "yes":
-        return "both"
+        return "yes"  # a sidewalk exists; on which side is not said
     left, right = tags.get("sidewalk:left"), tags.get("sidewalk:right")
     if left or right:
         if left == "separate" or right == "separate":
@@ -334,7 +339,7 @@ def way_kind(tags: Tags) -> str:
     if highway == "service" and sidewalk(tags) == UNKNOWN:
         return "service"
     side = sidewalk(tags)
-    if side in {"both", "left", "right"}:
+    if side in {"both", "left", "right", "yes"}:
         return "street_with_sidewalk"
     if side in {"no", "separate"}:
         return "street_without_sidewalk"

@@ -249,7 +249,6 @@ def test_load_rejects_other_format_version(split_graph, tmp_path):
         CompiledGraph.load(path)
 
 
-@pytest.mark.xfail(strict=True, reason="routing/graph.py: a .npy file raises TypeError, not ValueError")
 def test_load_rejects_npy_file(tmp_path):
     np.save(tmp_path / "array.npy", np.arange(3))
     with pytest.raises(ValueError, match="not a Lotse graph file"):

@@ -226,7 +226,7 @@ def test_surface_group(tags, group):
         ({"sidewalk": "separate"}, "separate"),
         ({"sidewalk": "no"}, "no"),
         ({"sidewalk": "none"}, "no"),
-        ({"sidewalk": "yes"}, "both"),
+        ({"sidewalk": "yes"}, "yes"),
         ({"sidewalk:both": "separate"}, "separate"),
         ({"sidewalk:left": "yes", "sidewalk:right": "yes"}, "both"),
         ({"sidewalk:left": "yes", "sidewalk:right": "no"}, "left"),
