@@ -74,6 +74,8 @@ def leg_coords(graph: CompiledGraph, leg: Leg) -> np.ndarray:
     """Geometry of a leg in direction of travel, scaled so its ends match ``start_m``/``end_m``."""
     coords = graph.state_coords(leg.state)
     length = float(graph.edge_len[graph.state_edge[leg.state]])
+    if leg.start_m <= 0.0 and leg.end_m >= length:
+        return coords  # the whole state: nothing to cut (most legs of a route)
     seg = haversine_m(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
     scale = float(seg.sum()) / length if length > 0 else 1.0
     return cut_line(coords, leg.start_m * scale, leg.end_m * scale)
