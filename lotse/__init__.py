@@ -36,6 +36,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.extensions["lotse.graphs"] = GraphStore(app.config["GRAPH_PATH"], data_dir, app.config["MAX_SNAP_M"])
+    from lotse import db, obstacles
+
+    app.extensions["lotse.obstacles"] = obstacles.ObstacleService(db.init_app(app), app.extensions["lotse.graphs"])
     problems.register(app)
     api.register(app)
     logging.getLogger("werkzeug").addFilter(_QueryStringFilter())

@@ -125,3 +125,10 @@ def route(origin: str, destination: str, graph: str | None, profile: str, lang: 
         click.echo(f"{i:2d}. {step['text']['main']}")
         if step["text"].get("post"):
             click.echo(f"    {step['text']['post']}")
+
+
+from lotse.cli_staff import db, keys, quality  # noqa: E402  (staff commands live in their own module)
+
+main.add_command(db)
+main.add_command(keys)
+main.add_command(quality)

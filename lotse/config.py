@@ -26,6 +26,10 @@ def defaults() -> dict:
         "GRAPH_PATH": os.environ.get("LOTSE_GRAPH") or None,
         # Where compiled demo graphs, audio and the SQLite file live (default: instance folder).
         "DATA_DIR": os.environ.get("LOTSE_DATA_DIR") or None,
+        # SQLAlchemy URL of the database; None: SQLite file lotse.sqlite3 in DATA_DIR.
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or None,
+        # Apply schema migrations at start when the database is empty or behind (LOTSE_AUTO_MIGRATE=0: never).
+        "AUTO_MIGRATE": os.environ.get("LOTSE_AUTO_MIGRATE", "1") not in ("0", "false", "no"),
         # Points farther than this from every walkable way are refused (metres).
         "MAX_SNAP_M": _env_float("LOTSE_MAX_SNAP_M", 150.0),
         # Largest request body accepted (bytes).

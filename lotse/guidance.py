@@ -13,6 +13,7 @@ from routing.audit import audit_route, summary_of
 from routing.graph import CompiledGraph
 from routing.maneuver import Maneuver
 from routing.maneuvers import find_maneuvers
+from routing.obstacles import ObstacleOverlay
 from routing.route import Route
 from voice.text import render, summarise
 
@@ -56,9 +57,12 @@ def describe_route(
     units: str = "metres",
     directions: str = "relative",
     step_length_m: float = 0.7,
+    overlay: ObstacleOverlay | None = None,
 ) -> dict[str, Any]:
-    """Feature, steps and summary of one route (no audio)."""
+    """Feature, steps and summary of one route (no audio); ``overlay`` adds warnings of obstacles on it."""
     maneuvers = find_maneuvers(graph, route)
+    if overlay is not None:
+        maneuvers = overlay.annotate(graph, route, maneuvers)
     audit = audit_route(graph, route, maneuvers)
     texts = render(maneuvers, lang=lang, units=units, directions=directions, step_length_m=step_length_m)
     summary = summarise(summary_of(route, maneuvers), lang=lang, units=units)

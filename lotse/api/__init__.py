@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from lotse.api import meta, places, routes
+from lotse.api import admin, meta, obstacles, places, routes
 
 PREFIX = "/api/v1"
 
@@ -14,3 +14,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(meta.bp, url_prefix=PREFIX)
     app.register_blueprint(routes.bp, url_prefix=PREFIX)
     app.register_blueprint(places.bp, url_prefix=PREFIX)
+    app.register_blueprint(obstacles.bp, url_prefix=PREFIX)
+    app.register_blueprint(admin.bp, url_prefix=PREFIX)

@@ -29,6 +29,7 @@ def health():
             "built_at": graph.meta.get("built_at"),
             "demo": store.is_demo,
         },
+        "obstacles_version": current_app.extensions["lotse.obstacles"].current().version,
     })
 
 

@@ -14,6 +14,7 @@ from lotse.api import schemas
 from lotse.api.places import resolve_place
 from lotse.api.spec import documented, validated_json
 from lotse.guidance import describe_route
+from lotse.obstacles import blocked_problem
 from lotse.problems import Problem
 
 bp = Blueprint("routes", __name__)
@@ -44,16 +45,21 @@ def plan_route():
     origin = resolve_point(body["from"], "from")
     destination = resolve_point(body["to"], "to")
     router = store.router
+    obstacles = current_app.extensions["lotse.obstacles"].current()  # re-read only when staff changed obstacles
     try:
-        route = router.plan(origin, destination, profile)
+        route = router.plan(origin, destination, profile, overlay=obstacles.overlay)
     except SnapError as exc:
-        raise Problem("point-off-network", str(exc), distance_m=exc.distance_m) from None
+        blocked = blocked_problem(router, origin, destination, profile, obstacles.overlay)
+        raise blocked or Problem("point-off-network", str(exc), distance_m=exc.distance_m) from None
     except NoRouteError as exc:
-        raise Problem("no-route", str(exc)) from None
+        blocked = blocked_problem(router, origin, destination, profile, obstacles.overlay)
+        raise blocked or Problem("no-route", str(exc)) from None
     described = describe_route(
         router.graph, route, lang=body.get("lang", "de"), units=body.get("units", "metres"),
         directions=body.get("directions", "relative"), step_length_m=body.get("step_length_m", 0.7),
+        overlay=obstacles.overlay,
     )
+    described["route"]["properties"]["obstacles_version"] = obstacles.version
     described.pop("maneuvers")
     described["alternatives"] = []
     described["lang"] = body.get("lang", "de")
