@@ -132,3 +132,8 @@ from lotse.cli_staff import db, keys, quality  # noqa: E402  (staff commands liv
 main.add_command(db)
 main.add_command(keys)
 main.add_command(quality)
+
+from lotse.scenarios.commands import compare_routes, test_routes  # noqa: E402  (route test suites)
+
+main.add_command(test_routes)
+main.add_command(compare_routes)
