@@ -48,7 +48,8 @@ from scipy.spatial import cKDTree
 
 from routing.geo import LocalFrame
 from routing.graph import CompiledGraph
-from routing.placenames import FUZZY_NAME_CUTOFF, FUZZY_TOKEN_CUTOFF, MIN_PREFIX_LEN, compact, score, tokens
+from routing.placenames import (FUZZY_NAME_CUTOFF, FUZZY_TOKEN_CUTOFF, MIN_PREFIX_LEN, compact, normalise, score,
+                                tokens)
 
 GROUP_RADIUS_M = 150.0
 LABEL_STREET_M = 100.0  # a place's label names the nearest street within this distance
@@ -250,7 +251,8 @@ class _Index:
                     if not members:
                         continue
                 out.append(Candidate(members[0], members, s, s >= 100.0))
-        out.sort(key=lambda c: (-c.score, kind_priority(c.place.kind), len(c.place.name), c.place.name, c.place.id))
+        out.sort(key=lambda c: (-c.score, kind_priority(c.place.kind), -len(c.members), len(c.place.name),
+                                 c.place.name, c.place.id))
         return out
 
 
@@ -261,10 +263,14 @@ class Gazetteer:
     :meth:`add` or :meth:`remove`; queries see a consistent snapshot.
     """
 
-    def __init__(self, base: list[Place], frame: LocalFrame, streets: "_StreetLabels | None" = None):
+    def __init__(self, base: Iterable[Place], frame: LocalFrame | None = None, labels: "_StreetLabels | None" = None):
         self._entries: dict[str, Place] = {p.id: p for p in base}
+        if frame is None:  # a gazetteer of given places (tests, tools): centred on them
+            lats = [p.lat for p in self._entries.values()] or [0.0]
+            lons = [p.lon for p in self._entries.values()] or [0.0]
+            frame = LocalFrame(float(np.mean(lats)), float(np.mean(lons)))
         self._frame = frame
-        self._streets = streets
+        self._labels = labels
         self._index: _Index | None = None
         self._lock = threading.Lock()
 
@@ -279,8 +285,8 @@ class Gazetteer:
         """Add or replace entries (by id), e.g. beacons with their spoken labels."""
         with self._lock:
             for p in entries:
-                if p.label is None and self._streets is not None:
-                    p = Place(p.id, p.name, p.kind, p.lat, p.lon, self._streets.label(p), p.points)
+                if p.label is None and self._labels is not None:
+                    p = Place(p.id, p.name, p.kind, p.lat, p.lon, self._labels.label(p), p.points)
                 self._entries[p.id] = p
             self._index = None
 
@@ -328,41 +334,54 @@ class Gazetteer:
 class _StreetLabels:
     """Nearest named street of a point, for labels ("Rathaus, Am Altenhof")."""
 
-    def __init__(self, frame: LocalFrame, xy: np.ndarray, names: list[str]):
+    def __init__(self, frame: LocalFrame, xy: np.ndarray, name_of_point: np.ndarray, names: list[str]):
         self.frame = frame
         self.names = names
+        self.keys = [normalise(n) for n in names]
+        self.name_of_point = name_of_point
         self.tree = cKDTree(xy) if len(xy) else None
-        self.name_of_point: np.ndarray = np.zeros(0, dtype=np.int32)
 
     def label(self, p: Place) -> str:
-        near = self.nearest(p.lat, p.lon, exclude=p.name)
+        near = self.nearest(p.lat, p.lon, exclude=normalise(p.name))
         return f"{p.name}, {near}" if near else p.name
 
     def nearest(self, lat: float, lon: float, exclude: str | None = None) -> str | None:
+        """The nearest street within :data:`LABEL_STREET_M` whose key is not ``exclude``."""
         if self.tree is None:
             return None
         x, y = self.frame.to_xy(lat, lon)
-        k = min(12, self.tree.n)
-        dist, idx = self.tree.query([float(x), float(y)], k=k, distance_upper_bound=LABEL_STREET_M)
-        own = compact(tokens(exclude)) if exclude else None
+        dist, idx = self.tree.query([float(x), float(y)], k=min(12, self.tree.n),
+                                    distance_upper_bound=LABEL_STREET_M)
         for d, i in zip(np.atleast_1d(dist), np.atleast_1d(idx)):
             if not np.isfinite(d):
                 break
-            name = self.names[int(self.name_of_point[i])]
-            if compact(tokens(name)) != own:
-                return name
+            name = int(self.name_of_point[i])
+            if self.keys[name] != exclude:
+                return self.names[name]
         return None
 
 
-def _densify(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Points along a polyline at most :data:`DENSIFY_M` apart (vertices included)."""
-    out = [np.column_stack((x[:1], y[:1]))]
-    for i in range(len(x) - 1):
-        seg = float(np.hypot(x[i + 1] - x[i], y[i + 1] - y[i]))
-        n = max(1, int(np.ceil(seg / DENSIFY_M)))
-        t = np.arange(1, n + 1) / n
-        out.append(np.column_stack((x[i] + t * (x[i + 1] - x[i]), y[i] + t * (y[i + 1] - y[i]))))
-    return np.vstack(out)
+def _densify(gx: np.ndarray, gy: np.ndarray, offsets: np.ndarray, edges: np.ndarray) -> dict[int, np.ndarray]:
+    """Each edge's geometry sampled at most :data:`DENSIFY_M` apart (vertices included), in one pass.
+
+    Vertex ``j`` of an edge contributes itself if it is the edge's first,
+    else the points of the segment ending at it.
+    """
+    starts, ends = offsets[edges], offsets[edges + 1]
+    counts = ends - starts
+    vert = np.repeat(starts, counts) + np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    first = np.zeros(len(vert), dtype=bool)
+    first[np.cumsum(counts) - counts] = True
+    prev = np.where(first, vert, vert - 1)
+    seg = np.hypot(gx[vert] - gx[prev], gy[vert] - gy[prev])
+    c = np.where(first, 1, np.maximum(1, np.ceil(seg / DENSIFY_M))).astype(np.int64)
+    item_vert = np.repeat(np.arange(len(vert)), c)
+    t = (np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c) + 1) / np.repeat(c, c)
+    a, b = prev[item_vert], vert[item_vert]
+    xy = np.column_stack((gx[a] + t * (gx[b] - gx[a]), gy[a] + t * (gy[b] - gy[a])))
+    per_edge = np.add.reduceat(c, np.cumsum(counts) - counts) if len(edges) else c
+    bounds = np.concatenate(([0], np.cumsum(per_edge)))
+    return {int(e): xy[bounds[i]:bounds[i + 1]] for i, e in enumerate(edges.tolist())}
 
 
 def _midpoint(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -422,70 +441,59 @@ def build_gazetteer(graph: CompiledGraph) -> Gazetteer:
     """A gazetteer of ``graph``'s places and streets (a few hundred ms for a city)."""
     frame = LocalFrame(float(np.mean(graph.node_lat)), float(np.mean(graph.node_lon)))
     strings = graph.meta.get("strings", [])
-    name_col, hw_col = graph.edge_name, graph.edge_highway
-    walkable = np.flatnonzero(graph.edge_walkable & (name_col >= 0))
     platform_sid = strings.index("platform") if "platform" in strings else -2
-    offsets, glat, glon = graph.geom_offsets, graph.geom_lat, graph.geom_lon
+    offsets = graph.geom_offsets
+    gx, gy = (np.asarray(a) for a in frame.to_xy(graph.geom_lat, graph.geom_lon))
+    edge_len = graph.edge_len
 
-    pts: dict[int, np.ndarray] = {}
+    # Walkable named edges by (normalised name, is a platform); the spelling of most length wins.
+    keys = {sid: normalise(strings[sid]) for sid in np.unique(graph.edge_name[graph.edge_name >= 0]).tolist()}
+    named = np.flatnonzero(graph.edge_walkable & (graph.edge_name >= 0))
+    pts = _densify(gx, gy, offsets, named)
     groups: dict[tuple[str, bool], list[int]] = {}
-    display: dict[tuple[str, bool], dict[str, float]] = {}
-    for e in walkable:
-        name = strings[int(name_col[e])]
-        key = compact(tokens(name))
-        if len(key) < 2:
+    spelling: dict[tuple[str, bool], dict[str, float]] = {}
+    for e in named.tolist():
+        sid = int(graph.edge_name[e])
+        if len(keys[sid]) < 2:
             continue
-        a, b = offsets[e], offsets[e + 1]
-        x, y = frame.to_xy(glat[a:b], glon[a:b])
-        pts[int(e)] = _densify(np.asarray(x), np.asarray(y))
-        gk = (key, int(hw_col[e]) == platform_sid)
-        groups.setdefault(gk, []).append(int(e))
-        spell = display.setdefault(gk, {})
-        spell[name] = spell.get(name, 0.0) + float(graph.edge_len[e])
+        gk = (keys[sid], int(graph.edge_highway[e]) == platform_sid)
+        groups.setdefault(gk, []).append(e)
+        by_name = spelling.setdefault(gk, {})
+        by_name[strings[sid]] = by_name.get(strings[sid], 0.0) + float(edge_len[e])
+    display = {gk: max(by_name, key=by_name.get) for gk, by_name in spelling.items()}
+    streets = {gk: edges for gk, edges in groups.items() if not gk[1]}
 
-    # Street labels: every densified point of a street (not a platform) knows its name.
-    street_names = sorted({max(display[g], key=display[g].get) for g in groups if not g[1]})
-    name_idx = {n: i for i, n in enumerate(street_names)}
-    label_xy, label_name = [], []
-    for gk, edges in groups.items():
-        if gk[1]:
-            continue
-        nid = name_idx[max(display[gk], key=display[gk].get)]
-        for e in edges:
-            label_xy.append(pts[e])
-            label_name.append(np.full(len(pts[e]), nid, dtype=np.int32))
-    streets = _StreetLabels(frame, np.vstack(label_xy) if label_xy else np.zeros((0, 2)), street_names)
-    streets.name_of_point = np.concatenate(label_name) if label_name else np.zeros(0, dtype=np.int32)
-
-    # Which street names meet at each node: cross streets for street labels.
+    # Labels: every sampled point of a street knows its name; every node the streets meeting there.
+    names = sorted({display[gk] for gk in streets})
+    name_idx = {n: i for i, n in enumerate(names)}
+    xy = [pts[e] for edges in streets.values() for e in edges]
+    of_point = [np.full(len(pts[e]), name_idx[display[gk]], dtype=np.int32)
+                for gk, edges in streets.items() for e in edges]
+    labels = _StreetLabels(frame, np.vstack(xy) if xy else np.zeros((0, 2)),
+                           np.concatenate(of_point) if of_point else np.zeros(0, dtype=np.int32), names)
     node_names: dict[int, set[str]] = {}
-    for gk, edges in groups.items():
-        if gk[1]:
-            continue
-        name = max(display[gk], key=display[gk].get)
+    for gk, edges in streets.items():
         for e in edges:
             for n in (int(graph.edge_u[e]), int(graph.edge_v[e])):
-                node_names.setdefault(n, set()).add(name)
+                node_names.setdefault(n, set()).add(display[gk])
 
     base: list[Place] = []
     for gk, edges in groups.items():
-        name = max(display[gk], key=display[gk].get)  # the spelling of most of its length
+        name = display[gk]
         for stretch in _merge_near(_components(edges, graph.edge_u, graph.edge_v), pts):
-            longest = max(stretch, key=lambda e: float(graph.edge_len[e]))
-            a, b = offsets[longest], offsets[longest + 1]
-            x, y = frame.to_xy(glat[a:b], glon[a:b])
-            mx, my = _midpoint(np.asarray(x), np.asarray(y))
+            longest = max(stretch, key=lambda e: float(edge_len[e]))
+            mx, my = _midpoint(gx[offsets[longest]:offsets[longest + 1]], gy[offsets[longest]:offsets[longest + 1]])
             lat, lon = frame.to_latlon(mx, my)
-            area_len = sum(float(graph.edge_len[e]) for e in stretch if graph.edge_area[e])
-            total_len = sum(float(graph.edge_len[e]) for e in stretch)
-            kind = "stop" if gk[1] else ("square" if area_len > total_len / 2 else "street")
+            area = sum(float(edge_len[e]) for e in stretch if graph.edge_area[e])
+            total = sum(float(edge_len[e]) for e in stretch)
+            kind = "stop" if gk[1] else ("square" if area > total / 2 else "street")
             label = name if gk[1] else _cross_label(graph, frame, name, stretch, node_names, (mx, my))
             base.append(Place(f"street:way/{int(graph.edge_osm[longest])}", name, kind, float(lat), float(lon),
                               label, np.vstack([pts[e] for e in stretch])))
     for p in graph.meta.get("places", []):
         place = Place(f"osm:{p['osm_id']}", p["name"], p["kind"], float(p["lat"]), float(p["lon"]))
-        base.append(Place(place.id, place.name, place.kind, place.lat, place.lon, streets.label(place)))
-    return Gazetteer(base, frame, streets)
+        base.append(Place(place.id, place.name, place.kind, place.lat, place.lon, labels.label(place)))
+    return Gazetteer(base, frame, labels)
 
 
 def _cross_label(graph: CompiledGraph, frame: LocalFrame, name: str, stretch: list[int],
