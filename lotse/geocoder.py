@@ -23,6 +23,7 @@ USER_AGENT = "lotse/0.1 (accessible pedestrian routing)"
 TIMEOUT_S = 3.0
 MIN_INTERVAL_S = 1.0
 ENABLED_VALUES = {"nominatim"}
+MAX_RESULTS = 10
 
 _lock = threading.Lock()
 _last_request = 0.0
@@ -34,13 +35,14 @@ def enabled(setting: str | None) -> bool:
 
 
 def lookup(query: str, bounds: tuple[float, float, float, float], domain: str | None = None,
-           limit: int = 5) -> list[dict]:
+           limit: int = MAX_RESULTS) -> list[dict]:
     """Places Nominatim finds for ``query`` inside ``bounds`` (south, west, north, east), as dicts."""
-    return list(_cached(query.strip(), tuple(round(b, 5) for b in bounds), domain or "nominatim.openstreetmap.org", limit))
+    found = _cached(query.strip(), tuple(round(b, 5) for b in bounds), domain or "nominatim.openstreetmap.org")
+    return list(found[:limit])
 
 
 @lru_cache(maxsize=512)
-def _cached(query: str, bounds: tuple, domain: str, limit: int) -> tuple[dict, ...]:
+def _cached(query: str, bounds: tuple, domain: str) -> tuple[dict, ...]:
     global _last_request
     from geopy.exc import GeopyError
     from geopy.geocoders import Nominatim
@@ -52,7 +54,7 @@ def _cached(query: str, bounds: tuple, domain: str, limit: int) -> tuple[dict, .
             time.sleep(wait)
         try:
             geocoder = Nominatim(user_agent=USER_AGENT, domain=domain, timeout=TIMEOUT_S)
-            found = geocoder.geocode(query, exactly_one=False, limit=limit, language="de",
+            found = geocoder.geocode(query, exactly_one=False, limit=MAX_RESULTS, language="de",
                                      viewbox=[(south, west), (north, east)], bounded=True) or []
         except (GeopyError, OSError) as exc:
             log.warning("online geocoder failed for a query: %s", exc)
