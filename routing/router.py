@@ -16,7 +16,7 @@ from routing.geo import haversine_m
 from routing.graph import CompiledGraph
 from routing.profiles import Profile, resolve
 from routing.route import Leg, Route, assemble_geometry
-from routing.search import Endpoint, PathResult, shortest_path
+from routing.search import Endpoint, PathResult, search_towards
 from routing.snap import DEFAULT_MAX_SNAP_M, Snap, Snapper
 
 
@@ -118,8 +118,7 @@ class Router:
         direct = self._direct(a, b, costs)
         if direct is not None:
             best = direct
-        bound = float(haversine_m(a.snap.lat, a.snap.lon, b.snap.lat, b.snap.lon)) / float(profile["walking_speed"])
-        result = shortest_path(costs.matrix, a.starts, b.ends, initial_limit=2.0 * bound + 60.0)
+        result = search_towards(costs, self.costs.plane, a.starts, b.ends, (b.snap.lat, b.snap.lon))
         if result is not None and (best is None or result.cost < best[0]):
             best = (result.cost, self._legs(result, a.snap, b.snap))
         if best is None:

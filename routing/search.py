@@ -1,11 +1,20 @@
 """Shortest paths over the edge-expanded graph, in compiled code.
 
 The search runs on states (directed edges) linked by transitions, with the arc
-weight ``transition cost + cost of the state entered``. scipy's Dijkstra
-(C, Fibonacci heap) does the work; it has no early exit at a target, so the
-search is bounded with ``limit`` and the bound doubled until the target is
-reached — the work stays proportional to the area the route spans rather than
-to the whole city.
+weight ``transition cost + cost of the state entered``. scipy's Dijkstra (C)
+does the work. It has neither an early exit at a target nor A*, so two tricks
+keep the work proportional to the area a route spans rather than to the city:
+
+* **A* by reweighting.** With a potential ``h(s) = k * |to(s) - destination|``
+  (``k`` a lower bound of the cost per straight-line metre, distances in a
+  local plane) every arc weight ``w + h(to) - h(from)`` is non-negative and a
+  plain Dijkstra on the reweighted graph settles states in A* order.
+* **A bounded search**, widened until the target is settled: ``limit`` stops
+  Dijkstra at the bound; if no end was reached within it, the bound doubles.
+
+Several start states (a point inside an edge can be left in both directions,
+a point at a node along every way) hang off one virtual source row appended
+to the matrix, so one single-source run serves them all.
 """
 
 from __future__ import annotations
@@ -18,7 +27,12 @@ from scipy.sparse.csgraph import dijkstra
 
 from routing.graph import CompiledGraph
 
-MIN_WEIGHT = 1e-6  # csgraph treats stored zeros as missing arcs in some paths; keep weights positive
+MIN_WEIGHT = 1e-6  # csgraph ignores stored zeros: keep every arc weight positive
+GROWTH = 2.0  # the bound doubles when no end was reached within it
+MAX_FINITE_LIMIT = 1e7  # beyond this the search runs unbounded once
+INITIAL_RATIO = 1.5  # first bound: route cost / lower bound at the start (measured: see bench/bench_routing.py)
+INITIAL_SLACK_S = 60.0
+EARTH_M_PER_DEG = 111_195.08  # metres per degree of latitude (mean Earth radius, as routing.geo)
 
 
 @dataclass(frozen=True)
@@ -37,18 +51,77 @@ class PathResult:
     cost: float
     start: Endpoint
     end: Endpoint
+    rounds: int = 1  # how many bounded searches it took
+    settled: int = 0  # states reached in the last round
 
 
 def arc_weights(graph: CompiledGraph, state_cost: np.ndarray, trans_cost: np.ndarray) -> np.ndarray:
-    """Weight of every transition: its own cost plus the cost of the state it enters."""
+    """Weight of every transition: its own cost plus the cost of the state it enters (inf = no arc)."""
     w = trans_cost + state_cost[graph.trans_to]
     return np.maximum(w, MIN_WEIGHT)
 
 
 def weight_matrix(graph: CompiledGraph, weights: np.ndarray) -> csr_matrix:
-    """CSR matrix over states for :func:`shortest_path`; transitions are stored sorted by source."""
+    """CSR matrix over states for :func:`shortest_path`, without the forbidden (inf) arcs.
+
+    Transitions are stored sorted by source, so dropping arcs keeps the order
+    and the row pointer is a cumulative count.
+    """
     n = graph.n_states
-    return csr_matrix((weights, graph.trans_to, graph.trans_indptr), shape=(n, n))
+    keep = np.isfinite(weights)
+    if keep.all():
+        return csr_matrix((weights, graph.trans_to, graph.trans_indptr), shape=(n, n))
+    counts = np.bincount(graph.trans_from[keep], minlength=n)
+    indptr = np.concatenate(([0], np.cumsum(counts))).astype(graph.trans_indptr.dtype)
+    return csr_matrix((weights[keep], graph.trans_to[keep], indptr), shape=(n, n))
+
+
+def arc_sources(matrix: csr_matrix) -> np.ndarray:
+    """Source state of every stored arc of ``matrix``."""
+    n = matrix.shape[0]
+    return np.repeat(np.arange(n, dtype=np.int32), np.diff(matrix.indptr))
+
+
+class Plane:
+    """State end points in a local metric plane (equirectangular around the graph's centre).
+
+    Distances here are Euclidean, so the triangle inequality holds exactly and
+    the A* potential is consistent whenever every state costs at least ``k``
+    times its straight length in this plane (see :func:`cost_per_m_bound`).
+    """
+
+    def __init__(self, graph: CompiledGraph):
+        lat0 = float(np.mean(graph.node_lat)) if graph.n_nodes else 0.0
+        self.lat0 = lat0
+        self.kx = EARTH_M_PER_DEG * np.cos(np.radians(lat0))
+        self.node_x = (graph.node_lon - 0.0) * self.kx
+        self.node_y = graph.node_lat * EARTH_M_PER_DEG
+        self.to_x = self.node_x[graph.state_to]
+        self.to_y = self.node_y[graph.state_to]
+        fx, fy = self.node_x[graph.state_from], self.node_y[graph.state_from]
+        self.state_chord = np.hypot(self.to_x - fx, self.to_y - fy)
+
+    def distance_to(self, lat: float, lon: float) -> np.ndarray:
+        """Plane distance (m) from every state's end node to a point."""
+        return np.hypot(self.to_x - lon * self.kx, self.to_y - lat * EARTH_M_PER_DEG)
+
+
+def cost_per_m_bound(plane: Plane, state_cost: np.ndarray) -> float:
+    """Largest ``k`` with ``state_cost >= k * straight length`` for every usable state (0 if none)."""
+    chord = plane.state_chord
+    ok = np.isfinite(state_cost) & (chord > 0)
+    if not ok.any():
+        return 0.0
+    return float(np.min(state_cost[ok] / chord[ok])) * (1.0 - 1e-6)
+
+
+def _dedupe(points: list[Endpoint]) -> list[Endpoint]:
+    """One endpoint per state, the cheapest."""
+    best: dict[int, Endpoint] = {}
+    for p in points:
+        if np.isfinite(p.cost) and (p.state not in best or p.cost < best[p.state].cost):
+            best[p.state] = p
+    return list(best.values())
 
 
 def shortest_path(
@@ -56,39 +129,102 @@ def shortest_path(
     starts: list[Endpoint],
     ends: list[Endpoint],
     initial_limit: float,
+    potential: np.ndarray | None = None,
+    arc_from: np.ndarray | None = None,
 ) -> PathResult | None:
     """Cheapest path from any start to any end, or None if none exists.
 
-    ``initial_limit`` should be a plausible cost of the route; the bound grows
-    geometrically until an end is reached, so a low guess costs little.
+    ``initial_limit`` is a plausible cost of the route (seconds-equivalent);
+    the bound doubles until an end is settled, so a low guess costs a little
+    and a high one explores more than needed. ``potential`` (one value per
+    state, a consistent lower bound of the cost from the state's end to the
+    destination) turns the search into A*; ``arc_from`` (the source state of
+    every arc of ``matrix``, see :func:`arc_sources`) saves recomputing it.
     """
-    starts = [s for s in starts if np.isfinite(s.cost)]
-    ends = [e for e in ends if np.isfinite(e.cost)]
+    starts, ends = _dedupe(starts), _dedupe(ends)
     if not starts or not ends:
         return None
-    sources = np.array([s.state for s in starts])
-    targets = np.array([e.state for e in ends])
-    limit = max(initial_limit, 1.0)
+    n = matrix.shape[0]
+    s_states = np.array([s.state for s in starts], dtype=np.int64)
+    s_costs = np.array([s.cost for s in starts], dtype=np.float64)
+    e_states = np.array([e.state for e in ends], dtype=np.int64)
+    e_costs = np.array([e.cost for e in ends], dtype=np.float64)
+    if potential is None:
+        h = None
+        data = matrix.data
+        h_start = np.zeros(len(starts))
+        h_end = np.zeros(len(ends))
+    else:
+        h = potential
+        if arc_from is None:
+            arc_from = arc_sources(matrix)
+        data = np.maximum(matrix.data + h[matrix.indices] - h[arc_from], MIN_WEIGHT)
+        h_start = h[s_states]
+        h_end = h[e_states]
+    # the virtual source: row n, one arc to each start state
+    start_w = np.maximum(s_costs + h_start, MIN_WEIGHT)
+    aug = csr_matrix(
+        (np.concatenate((data, start_w)),
+         np.concatenate((matrix.indices, s_states.astype(matrix.indices.dtype))),
+         np.concatenate((matrix.indptr, [matrix.indptr[-1] + len(starts)]))),
+        shape=(n + 1, n + 1),
+    )
+    h_end_max = float(h_end.max())
+    min_end = float(e_costs.min())
+    # Reweighted, a state's distance is its true cost plus its potential (A*'s f = g + h):
+    # an end is settled within the bound once its true cost is below the estimate.
+    limit = max(float(initial_limit), 1.0) + h_end_max
+    rounds = 0
     while True:
-        bounded = limit < np.inf
-        dist, pred = dijkstra(matrix, directed=True, indices=sources, return_predecessors=True,
+        rounds += 1
+        bounded = np.isfinite(limit)
+        dist, pred = dijkstra(aug, directed=True, indices=n, return_predecessors=True,
                               limit=limit if bounded else np.inf)
-        total = dist[:, targets] + np.array([s.cost for s in starts])[:, None] + np.array([e.cost for e in ends])[None, :]
-        total[sources[:, None] == targets[None, :]] = np.inf  # same state: the caller handles direct moves
-        best = np.unravel_index(int(np.argmin(total)), total.shape)
-        cost = float(total[best])
-        # A found path is final only if no cheaper one could lie beyond the bound.
-        floor = limit + min(s.cost for s in starts) + min(e.cost for e in ends)
+        total = dist[e_states] - h_end + e_costs
+        total[pred[e_states] == n] = np.inf  # start and end in one state: the caller handles direct moves
+        j = int(np.argmin(total))
+        cost = float(total[j])
+        # final only if no cheaper end can lie beyond the bound
+        floor = limit - h_end_max + min_end
         if np.isfinite(cost) and (not bounded or cost <= floor):
-            i, j = best
-            states = [int(targets[j])]
-            while states[-1] != sources[i]:
-                p = int(pred[i, states[-1]])
+            states = [int(e_states[j])]
+            while True:
+                p = int(pred[states[-1]])
+                if p == n:
+                    break
                 if p < 0:
                     return None
                 states.append(p)
             states.reverse()
-            return PathResult(states=states, cost=cost, start=starts[i], end=ends[j])
+            first = states[0]
+            start = next(s for s in starts if s.state == first)
+            return PathResult(states=states, cost=cost, start=start, end=ends[j], rounds=rounds,
+                              settled=int(np.isfinite(dist).sum()))
         if not bounded:
             return None
-        limit = limit * 4 if limit < 1e6 else np.inf
+        limit = limit * GROWTH if limit < MAX_FINITE_LIMIT else np.inf
+
+
+def search_towards(costs, plane: Plane, starts: list[Endpoint], ends: list[Endpoint],
+                   destination: tuple[float, float], initial_limit: float | None = None) -> PathResult | None:
+    """A* search from ``starts`` to ``ends`` on ``costs`` (a :class:`routing.costs.Costs`).
+
+    The potential is ``costs.cost_per_m`` times the plane distance to
+    ``destination`` (lat, lon). The first bound is ``initial_limit`` or, by
+    default, the potential at the start times a ratio learnt from this
+    profile's recent routes (``costs.ratios``: route cost / potential at the
+    start, its upper quartile), plus a minute: most routes need one round.
+    """
+    k = float(costs.cost_per_m or 0.0)
+    h = k * plane.distance_to(*destination) if k > 0 else None
+    h0 = float(min(h[s.state] for s in starts)) if (h is not None and starts) else 0.0
+    ratios = getattr(costs, "ratios", None)
+    if initial_limit is None:
+        ratio = INITIAL_RATIO
+        if ratios is not None and len(ratios) >= 8:
+            ratio = float(np.percentile(ratios, 75))
+        initial_limit = ratio * h0 + INITIAL_SLACK_S
+    result = shortest_path(costs.matrix, starts, ends, initial_limit, potential=h, arc_from=costs.arc_from)
+    if result is not None and ratios is not None and h0 > 100.0:
+        ratios.append(result.cost / h0)  # a deque: the oldest falls out
+    return result
