@@ -255,6 +255,28 @@ def with_overlay(graph: CompiledGraph, costs: Costs, overlay: Overlay, plane: Pl
     return finish(graph, overlay.apply(graph, costs.state), costs.trans, plane)
 
 
+def penalised(graph: CompiledGraph, costs: Costs, states: np.ndarray, factor: float,
+              plane: Plane | None = None) -> Costs:
+    """``costs`` with the given states ``factor`` times dearer (to find alternative routes)."""
+    state = costs.state.copy()
+    states = states[states >= 0]
+    state[states] *= factor
+    out = finish(graph, state, costs.trans, plane)
+    out.ratios.extend(costs.ratios)
+    return out
+
+
+def route_cost(graph: CompiledGraph, costs: Costs, legs) -> float:
+    """Cost of a route's legs (:class:`routing.route.Leg`) under ``costs``: parts of states and the moves between."""
+    total = 0.0
+    for leg in legs:
+        length = float(graph.edge_len[graph.state_edge[leg.state]])
+        total += float(costs.state[leg.state]) * (leg.length_m / length if length > 0 else 0.0)
+        if leg.transition is not None:
+            total += float(costs.trans[leg.transition])
+    return total
+
+
 class CostCache:
     """Per-graph LRU cache of :class:`Costs` keyed by the profile's values and the overlay version.
 

@@ -11,20 +11,37 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from routing.costs import CostCache, Costs, Overlay
+from routing.costs import CostCache, Costs, Overlay, penalised, route_cost
 from routing.geo import haversine_m
 from routing.graph import CompiledGraph
 from routing.profiles import Profile, resolve
 from routing.route import Leg, Route, assemble_geometry
 from routing.search import Endpoint, PathResult, search_towards
-from routing.snap import DEFAULT_MAX_SNAP_M, Snap, Snapper
+from routing.snap import DEFAULT_MAX_SNAP_M, Snap, SnapError, Snapper
 
 
 NODE_TOLERANCE_M = 0.5  # a point this close to an edge's end is at its node
+WALK = resolve("walk")  # the baseline of the detour factor: the shortest walk
+ALT_MIN_DIFFERENCE = 0.3  # an alternative shares at most 70 % of its length with each other route
+ALT_MAX_COST = 1.6  # ... and costs (by the asked profile) at most this times the best route
+ALT_PENALTY = 1.6  # cost factor on the ways of routes found so far, to find another way
 
 
 class NoRouteError(Exception):
     """Both points are on the network, but nothing connects them for this profile."""
+
+
+@dataclass
+class Alternative:
+    """Another route between the same points: ``label`` says why it is offered.
+
+    ``shortest``: the shortest walk (when the profile chose a longer, safer
+    route); ``different``: another way, found by making the ways of the
+    routes so far dearer, that shares at most 70 % of its length with them.
+    """
+
+    label: str
+    route: Route
 
 
 @dataclass
@@ -97,19 +114,17 @@ class Router:
         destination: tuple[float, float],
         profile: Profile | str | None = None,
         overlay: Overlay | None = None,
+        detour: bool = True,
     ) -> Route:
         """Cheapest route for ``profile`` between two (lat, lon) points.
 
         Raises :class:`routing.snap.SnapError` when a point is off the network
         and :class:`NoRouteError` when nothing connects the points. ``overlay``
-        (obstacles) changes costs on top of the profile.
+        (obstacles) changes costs on top of the profile. With ``detour`` the
+        shortest walk is planned too and ``route.audit`` gets
+        ``walk_distance_m`` and ``detour_factor`` (see :meth:`plan_with_alternatives`).
         """
-        if not isinstance(profile, Profile):
-            profile = resolve(profile)
-        costs = self.costs.get(profile, overlay)
-        a = self._place(self.snap(*origin, costs), costs)
-        b = self._place(self.snap(*destination, costs), costs)
-        return self._route_between(a, b, costs, profile, origin, destination)
+        return self.plan_with_alternatives(origin, destination, profile, overlay, 0, detour)[0]
 
     def _route_between(self, a: _Placed, b: _Placed, costs: Costs, profile: Profile,
                        origin: tuple[float, float], destination: tuple[float, float]) -> Route:
@@ -175,3 +190,93 @@ class Router:
         a, b = g.trans_indptr[s_from], g.trans_indptr[s_from + 1]
         hits = np.flatnonzero(g.trans_to[a:b] == s_to)
         return int(a + hits[0])
+
+    # ------------------------------------------------------------------
+    def plan_with_alternatives(
+        self,
+        origin: tuple[float, float],
+        destination: tuple[float, float],
+        profile: Profile | str | None = None,
+        overlay: Overlay | None = None,
+        alternatives: int = 0,
+        detour: bool = True,
+    ) -> tuple[Route, list[Alternative]]:
+        """The best route for ``profile`` and up to ``alternatives`` meaningfully different ones.
+
+        Alternatives are, in order: the shortest walk if it differs enough from
+        the best route, then penalty-based ones (see :class:`Alternative`),
+        each costing at most :data:`ALT_MAX_COST` times the best by the asked
+        profile. Every route's ``audit`` gets ``walk_distance_m`` and
+        ``detour_factor`` (length / shortest walk) when ``detour`` is set.
+        """
+        if not isinstance(profile, Profile):
+            profile = resolve(profile)
+        costs = self.costs.get(profile, overlay)
+        a = self._place(self.snap(*origin, costs), costs)
+        b = self._place(self.snap(*destination, costs), costs)
+        best = self._route_between(a, b, costs, profile, origin, destination)
+        walk: Route | None = best if profile.key == WALK.key else None
+        if walk is None and (detour or alternatives > 0):
+            try:
+                walk = self.plan(origin, destination, WALK, overlay, detour=False)
+            except (NoRouteError, SnapError):
+                walk = None  # the profile found a way the walker baseline cannot: no factor
+        found: list[Alternative] = []
+        if alternatives > 0:
+            found = self._alternatives(a, b, costs, profile, best, walk, alternatives, origin, destination)
+        if detour:
+            walk_m = walk.distance_m if walk is not None else None
+            for route in [best] + [alt.route for alt in found]:
+                route.audit["walk_distance_m"] = round(walk_m, 1) if walk_m is not None else None
+                route.audit["detour_factor"] = (
+                    None if walk_m is None else round(route.distance_m / walk_m, 3) if walk_m > 0 else 1.0)
+        return best, found
+
+    def _alternatives(self, a: _Placed, b: _Placed, costs: Costs, profile: Profile, best: Route,
+                      walk: Route | None, count: int, origin: tuple[float, float],
+                      destination: tuple[float, float]) -> list[Alternative]:
+        g = self.graph
+        found: list[Alternative] = []
+        routes = [best]
+        if walk is not None and walk is not best and _differs(g, walk, routes):
+            walk.cost = route_cost(g, costs, walk.legs)
+            found.append(Alternative("shortest", walk))
+            routes.append(walk)
+        factor = ALT_PENALTY
+        for _ in range(count + 2):
+            if len(found) >= count:
+                break
+            used = np.unique(np.concatenate([g.state_edge[[leg.state for leg in r.legs]] for r in routes]))
+            dear = penalised(g, costs, g.edge_state[used].ravel(), factor, self.costs.plane)
+            try:
+                route = self._route_between(self._place(a.snap, dear), self._place(b.snap, dear), dear,
+                                            profile, origin, destination)
+            except NoRouteError:
+                break
+            route.cost = route_cost(g, costs, route.legs)
+            if route.cost <= ALT_MAX_COST * max(best.cost, 1.0) and _differs(g, route, routes):
+                found.append(Alternative("different", route))
+                routes.append(route)
+            else:
+                factor *= ALT_PENALTY
+        return found[:count]
+
+
+def _edge_metres(graph: CompiledGraph, route: Route) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for leg in route.legs:
+        e = int(graph.state_edge[leg.state])
+        out[e] = out.get(e, 0.0) + leg.length_m
+    return out
+
+
+def _differs(graph: CompiledGraph, route: Route, others: list[Route]) -> bool:
+    """Whether ``route`` shares at most 70 % of its length, and of each other's, with each of ``others``."""
+    mine = _edge_metres(graph, route)
+    for other in others:
+        theirs = _edge_metres(graph, other)
+        shared = sum(min(m, theirs[e]) for e, m in mine.items() if e in theirs)
+        longest_share = max(shared / max(route.distance_m, 1e-9), shared / max(other.distance_m, 1e-9))
+        if longest_share > 1.0 - ALT_MIN_DIFFERENCE:
+            return False
+    return True
