@@ -104,8 +104,10 @@ def serve(graph: str | None, host: str, port: int, workers: int) -> None:
 @click.option("--units", type=click.Choice(["metres", "steps"]), default="metres", show_default=True)
 @click.option("--directions", type=click.Choice(["relative", "clock"]), default="relative", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="print the API's JSON response")
+@click.option("--gpx", "gpx_file", type=click.Path(dir_okay=False), help="also write the route as GPX 1.1")
+@click.option("--geojson", "geojson_file", type=click.Path(dir_okay=False), help="also write it as GeoJSON")
 def route(origin: str, destination: str, graph: str | None, profile: str, lang: str, units: str,
-          directions: str, as_json: bool) -> None:
+          directions: str, as_json: bool, gpx_file: str | None = None, geojson_file: str | None = None) -> None:
     """Plan a route between two 'lat,lon' points and print its steps."""
     a, b = parse_point(origin), parse_point(destination)
     app = create_app({"GRAPH_PATH": graph} if graph else None)
@@ -116,6 +118,10 @@ def route(origin: str, destination: str, graph: str | None, profile: str, lang: 
     data = response.get_json()
     if response.status_code != 200:
         raise click.ClickException(data.get("detail", "route failed"))
+    if gpx_file or geojson_file:
+        from lotse.exports import write_route_files
+
+        write_route_files(data, app.extensions["lotse.graphs"].is_demo, gpx_file, geojson_file)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return

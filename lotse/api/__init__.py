@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from lotse.api import admin, meta, obstacles, places, routes
+from lotse.api import exports
 
 PREFIX = "/api/v1"
 
@@ -16,3 +17,4 @@ def register(app: Flask) -> None:
     app.register_blueprint(places.bp, url_prefix=PREFIX)
     app.register_blueprint(obstacles.bp, url_prefix=PREFIX)
     app.register_blueprint(admin.bp, url_prefix=PREFIX)
+    app.register_blueprint(exports.bp, url_prefix=PREFIX)
