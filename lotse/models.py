@@ -48,6 +48,7 @@ class ApiKey(Base):
     """An API key: only the SHA-256 of the secret is kept; ``prefix`` helps people tell keys apart."""
 
     __tablename__ = "api_keys"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -89,7 +90,7 @@ class ObstacleRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(100))
 
-    __table_args__ = (Index("ix_obstacles_validity", "valid_from", "valid_until"),)
+    __table_args__ = (Index("ix_obstacles_validity", "valid_from", "valid_until"), {"sqlite_autoincrement": True})
 
     def record(self) -> dict[str, Any]:
         """The stored fields as JSON (what the audit trail keeps before and after a change)."""
@@ -119,7 +120,7 @@ class AuditEntry(Base):
     after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"), Index("ix_audit_actor", "actor_name"),
-                      Index("ix_audit_at", "at"))
+                      Index("ix_audit_at", "at"), {"sqlite_autoincrement": True})
 
     def public(self) -> dict[str, Any]:
         return {"id": self.id, "at": _iso(self.at),

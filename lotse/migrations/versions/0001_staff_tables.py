@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime, nullable=False),
         sa.Column("created_by", sa.String(100), nullable=False),
         sa.Column("revoked_at", UTCDateTime, nullable=True),
+        sqlite_autoincrement=True,  # ids are never reused, so an id in the audit trail names one thing
     )
     op.create_table(
         "obstacles",
@@ -50,6 +51,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(100), nullable=False),
         sa.Column("updated_at", UTCDateTime, nullable=False),
         sa.Column("updated_by", sa.String(100), nullable=False),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_obstacles_validity", "obstacles", ["valid_from", "valid_until"])
     op.create_table(
@@ -64,6 +66,7 @@ def upgrade() -> None:
         sa.Column("entity_id", sa.String(64), nullable=False),
         sa.Column("before", sa.JSON, nullable=True),
         sa.Column("after", sa.JSON, nullable=True),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_audit_entity", "audit_log", ["entity", "entity_id"])
     op.create_index("ix_audit_actor", "audit_log", ["actor_name"])
