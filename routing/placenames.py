@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -74,13 +75,21 @@ def _prefix_score(q_len: int, t_len: int) -> float:
     return 0.92 + 0.08 * q_len / t_len
 
 
+@lru_cache(maxsize=65536)
+def _split_suffix(word: str) -> tuple[str, str]:
+    """(stem, generic ending) of a word; the ending is "" when there is none."""
+    for suffix in GENERIC_SUFFIXES:
+        if len(word) > len(suffix) and word.endswith(suffix):
+            return word[: -len(suffix)], suffix
+    return word, ""
+
+
 def similarity(q: str, t: str, cutoff: float) -> float:
     """rapidfuzz ratio (0..100, 0 below ``cutoff``) of two words, without a shared generic ending."""
-    for suffix in GENERIC_SUFFIXES:
-        n = len(suffix)
-        if len(q) > n and len(t) > n and q.endswith(suffix) and t.endswith(suffix):
-            q, t = q[:-n], t[:-n]
-            break
+    q_stem, q_end = _split_suffix(q)
+    t_stem, t_end = _split_suffix(t)
+    if q_end and q_end == t_end:
+        q, t = q_stem, t_stem
     return fuzz.ratio(q, t, score_cutoff=cutoff)
 
 

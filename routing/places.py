@@ -177,7 +177,10 @@ class _Index:
 
     def _distance(self, a: Place, b: Place) -> float:
         pa, pb = self._xy(a), self._xy(b)
-        return float(np.min(np.hypot(pa[:, None, 0] - pb[None, :, 0], pa[:, None, 1] - pb[None, :, 1])))
+        if len(pa) * len(pb) <= 4096:
+            return float(np.min(np.hypot(pa[:, None, 0] - pb[None, :, 0], pa[:, None, 1] - pb[None, :, 1])))
+        small, large = (pa, pb) if len(pa) < len(pb) else (pb, pa)
+        return float(cKDTree(large).query(small, k=1)[0].min())
 
     def _group(self, places: list[Place]) -> list[tuple[Place, ...]]:
         """Same-name entries near the most prominent one form one place (see module doc)."""

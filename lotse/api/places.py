@@ -120,8 +120,9 @@ def resolve_place(point: dict, role: str) -> tuple[float, float]:
     """(lat, lon) of a ``{"place": ...}`` point, or an ``ambiguous-place`` / ``unknown-place`` problem.
 
     The rule is :meth:`routing.places.Gazetteer.resolve`'s: an exact name of
-    exactly one place, or a best match scoring at least 80 with no other
-    place within 10 points of it.
+    exactly one place, or a best match scoring at least ``RESOLVE_MIN_SCORE``
+    with no other place within ``AMBIGUITY_MARGIN`` of it. The online
+    geocoder, when switched on, is asked only when nothing matched at all.
     """
     query = str(point["place"]).strip()
     kinds = _kinds(point.get("kind"))
