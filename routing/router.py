@@ -240,6 +240,8 @@ class Router:
         routes = [best]
         if walk is not None and walk is not best and _differs(g, walk, routes):
             walk.cost = route_cost(g, costs, walk.legs)
+            walk.profile = profile.name  # offered to this walker: their speed, their costs
+            walk.duration_s = walk.distance_m / float(profile["walking_speed"])
             found.append(Alternative("shortest", walk))
             routes.append(walk)
         factor = ALT_PENALTY

@@ -47,20 +47,25 @@ def plan_route():
     router = store.router
     obstacles = current_app.extensions["lotse.obstacles"].current()  # re-read only when staff changed obstacles
     try:
-        route = router.plan(origin, destination, profile, overlay=obstacles.overlay)
+        route, alternatives = router.plan_with_alternatives(
+            origin, destination, profile, obstacles.overlay, alternatives=body.get("alternatives", 0))
     except SnapError as exc:
         blocked = blocked_problem(router, origin, destination, profile, obstacles.overlay)
         raise blocked or Problem("point-off-network", str(exc), distance_m=exc.distance_m) from None
     except NoRouteError as exc:
         blocked = blocked_problem(router, origin, destination, profile, obstacles.overlay)
         raise blocked or Problem("no-route", str(exc)) from None
-    described = describe_route(
-        router.graph, route, lang=body.get("lang", "de"), units=body.get("units", "metres"),
-        directions=body.get("directions", "relative"), step_length_m=body.get("step_length_m", 0.7),
-        overlay=obstacles.overlay,
-    )
+    speech = dict(lang=body.get("lang", "de"), units=body.get("units", "metres"),
+                  directions=body.get("directions", "relative"), step_length_m=body.get("step_length_m", 0.7),
+                  overlay=obstacles.overlay)
+    described = describe_route(router.graph, route, **speech)
     described["route"]["properties"]["obstacles_version"] = obstacles.version
     described.pop("maneuvers")
     described["alternatives"] = []
+    for alt in alternatives:  # each with its own audit; "label" says why it is offered
+        item = describe_route(router.graph, alt.route, **speech)
+        item.pop("maneuvers")
+        item["label"] = alt.label
+        described["alternatives"].append(item)
     described["lang"] = body.get("lang", "de")
     return jsonify(described)

@@ -101,10 +101,26 @@ ROUTE_FEATURE = {
                 "distance_m": {"type": "number"},
                 "duration_s": {"type": "number"},
                 "profile": {"type": "string"},
-                "audit": {"type": "object"},
+                "audit": {"type": "object", "description": "what the route asks of the walker (routing.audit): "
+                          "crossings by control and aid, unknown crossings, major-road crossings without signals, "
+                          "steps, turns, barriers, rough and unknown surface, hazards, walk_distance_m, "
+                          "detour_factor (length / shortest walk)"},
                 "summary": {"type": "string"},
             },
         },
+    },
+}
+
+ALTERNATIVE = {
+    "type": "object",
+    "description": "Another route between the same points, with its own steps and audit.",
+    "required": ["route", "steps", "label"],
+    "properties": {
+        "route": ROUTE_FEATURE,
+        "steps": {"type": "array", "items": STEP},
+        "label": {"enum": ["shortest", "different"],
+                  "description": "shortest: the shortest walk (the asked profile chose a longer, safer way); "
+                                 "different: another way sharing at most 70 % of its length with the others"},
     },
 }
 
@@ -114,7 +130,8 @@ ROUTE_RESPONSE = {
     "properties": {
         "route": ROUTE_FEATURE,
         "steps": {"type": "array", "items": STEP},
-        "alternatives": {"type": "array"},
+        "alternatives": {"type": "array", "items": ALTERNATIVE,
+                         "description": "up to the requested number of alternatives (request field alternatives)"},
         "lang": {"type": "string"},
     },
 }
