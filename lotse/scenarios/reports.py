@@ -38,16 +38,20 @@ def _figures(r: ScenarioResult) -> str:
     if m.get("distance_m") is not None:
         bits.append(f"{m['distance_m']:.0f} m")
     if m.get("crossings") is not None:
-        bits.append(f"{m['crossings']} crossings")
+        bits.append(_count(m["crossings"], "crossing"))
     if m.get("crossings_without_sound") is not None:
         bits.append(f"{m['crossings_without_sound']} without sound")
     if m.get("step_flights"):
-        bits.append(f"{m['step_flights']} flights of steps")
+        bits.append(_count(m["step_flights"], "flight of steps", "flights of steps"))
     if m.get("turns") is not None:
-        bits.append(f"{m['turns']} turns")
+        bits.append(_count(m["turns"], "turn"))
     if m.get("detour_factor") is not None:
         bits.append(f"detour {m['detour_factor']:.2f}")
     return ", ".join(bits)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def text_summary(run: SuiteRun, *, verbose: bool = False) -> str:
@@ -103,7 +107,8 @@ def junit_xml(run: SuiteRun) -> str:
     ET.SubElement(props, "property", name="source", value=_clean(run.source))
     for key, value in sorted(run.graph.items()):
         if isinstance(value, (str, int, float, bool)):
-            ET.SubElement(props, "property", name=f"graph.{key}", value=_clean(value))
+            text = str(value).lower() if isinstance(value, bool) else value
+            ET.SubElement(props, "property", name=f"graph.{key}", value=_clean(text))
     classname = f"lotse.{_slug(run.suite)}"
     for r in run.results:
         case = ET.SubElement(suite, "testcase", name=_clean(r.name), classname=classname, time=f"{r.time_s:.3f}")
