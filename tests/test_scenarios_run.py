@@ -89,7 +89,7 @@ def test_a_failing_expectation_fails_with_its_figures(failing_run):
     summary = text_summary(failing_run)
     assert "FAIL   shortcut is too long and unsafe" in summary
     assert "FAILED max_length_m: length: 100 m (at most 90 m), 10 m over" in summary
-    assert "FAILED: 1 passed, 1 failed, 1 errors of 3 scenarios" in summary
+    assert "FAILED: 1 passed, 1 failed, 1 error of 3 scenarios" in summary
 
 
 def test_expected_problems_pass_only_when_they_match(app):

@@ -90,6 +90,14 @@ def _value(value: Any) -> str:
     return _num(value)
 
 
+def _check_value(name: str, value: Any) -> str:
+    """Lengths and distances in whole metres, other numbers as they are."""
+    if name in ("max_length_m", "must_pass", "must_avoid") and isinstance(value, (int, float)) \
+            and not isinstance(value, bool):
+        return f"{value:.0f} m"
+    return _value(value)
+
+
 # --- a run ----------------------------------------------------------------------------------
 
 def run_html(run: SuiteRun) -> str:
@@ -101,7 +109,7 @@ def run_html(run: SuiteRun) -> str:
     if run.description:
         body.append(f"<p>{_e(run.description)}</p>")
     body.append(f"<p>Result: {_status(PASSED if run.passed else FAILED)}. {t[PASSED]} passed, "
-                f"{t[FAILED]} failed, {t[ERROR]} errors of {t['scenarios']} scenarios.</p>")
+                f"{t[FAILED]} failed, {t[ERROR]} {'error' if t[ERROR] == 1 else 'errors'} of {t['scenarios']} scenarios.</p>")
     body.append("<dl>" + _graph_dl(run.graph) + f"<dt>Suite file</dt><dd>{_e(run.source)}</dd>"
                 f"<dt>Run at</dt><dd>{_e(run.started_at)}</dd>"
                 f"<dt>Duration</dt><dd>{run.duration_s:.1f} seconds</dd></dl>")
@@ -141,7 +149,8 @@ def _scenario_section(i: int, r: ScenarioResult) -> list[str]:
     if r.checks:
         rows = "".join(
             f'<tr><th scope="row">{_e(c.name)}</th><td>{_status(PASSED if c.passed else FAILED)}</td>'
-            f"<td>{_e(_value(c.expected))}</td><td>{_e(_value(c.measured))}</td><td>{_e(c.message)}</td></tr>"
+            f"<td>{_e(_check_value(c.name, c.expected))}</td><td>{_e(_check_value(c.name, c.measured))}</td>"
+            f"<td>{_e(c.message)}</td></tr>"
             for c in r.checks)
         out.append(f"<table><caption>Expectations of {_e(r.name)}</caption><thead><tr>"
                    '<th scope="col">Expectation</th><th scope="col">Result</th><th scope="col">Expected</th>'

@@ -67,7 +67,7 @@ def text_summary(run: SuiteRun, *, verbose: bool = False) -> str:
                 lines.append(f"       {'ok' if c.passed else 'FAILED'} {c.name}: {c.message}")
     t = run.totals
     verdict = "PASSED" if run.passed else "FAILED"
-    lines += ["", f"{verdict}: {t['passed']} passed, {t[FAILED]} failed, {t[ERROR]} errors "
+    lines += ["", f"{verdict}: {t['passed']} passed, {t[FAILED]} failed, {_count(t[ERROR], 'error')} "
                   f"of {t['scenarios']} scenarios in {run.duration_s:.1f} s"]
     return "\n".join(lines)
 
