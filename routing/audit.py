@@ -39,6 +39,45 @@ def _tally(values, keys: tuple[str, ...]) -> dict[str, int]:
     return {k: counts.get(k, 0) for k in keys}
 
 
+SIDE_RUN_MAX_TURN_DEG = 45.0  # runs along a street with sharper turns are not judged
+
+
+def implied_crossings(graph: CompiledGraph, route: Route) -> tuple[int, int]:
+    """(count, of which major) of street crossings a route makes that no maneuver shows.
+
+    On centreline data the side of a street is unknown; a route that joins a
+    street from a footway on one side and leaves it to a footway on the other
+    side has crossed it somewhere, at an unknown place and of an unknown kind.
+    Counted for runs along streets without a counted crossing and without
+    sharp turns (a lower bound).
+    """
+    legs = route.legs
+    road = graph.edge_road_class
+    count = major = 0
+    i = 1
+    while i < len(legs):
+        e = int(graph.state_edge[legs[i].state])
+        if road[e] < 0 or road[graph.state_edge[legs[i - 1].state]] >= 0:
+            i += 1
+            continue
+        j, clean = i, graph.trans_cross_control[legs[i].transition] == NO_CROSSING
+        while j + 1 < len(legs) and road[graph.state_edge[legs[j + 1].state]] >= 0:
+            j += 1
+            t = legs[j].transition
+            clean &= graph.trans_cross_control[t] == NO_CROSSING
+            clean &= abs(float(graph.trans_angle[t])) < SIDE_RUN_MAX_TURN_DEG
+        if j + 1 < len(legs) and clean and graph.trans_cross_control[legs[j + 1].transition] == NO_CROSSING:
+            s_in, s_last, s_out = legs[i - 1].state, legs[j].state, legs[j + 1].state
+            back = (float(graph.state_bearing_end[s_in]) + 180.0) % 360.0
+            side_in = 0.0 < (back - float(graph.state_bearing_start[legs[i].state])) % 360.0 < 180.0
+            side_out = 0.0 < (float(graph.state_bearing_start[s_out]) - float(graph.state_bearing_end[s_last])) % 360.0 < 180.0
+            if side_in != side_out:
+                count += 1
+                major += bool(any(graph.edge_major[graph.state_edge[legs[k].state]] for k in range(i, j + 1)))
+        i = j + 1
+    return count, major
+
+
 def audit_route(graph: CompiledGraph, route: Route, maneuvers: list[Maneuver]) -> dict[str, Any]:
     """Counts describing ``route``; every key is always present (0 or None when nothing applies).
 
@@ -50,6 +89,9 @@ def audit_route(graph: CompiledGraph, route: Route, maneuvers: list[Maneuver]) -
       (unknown + unmapped), and flat counts of the aids;
     * ``major_road_crossings`` and ``major_road_crossings_without_signals``
       (primary/secondary/tertiary, > 50 km/h or 3+ lanes);
+    * ``crossings_implied`` and ``major_road_crossings_implied``: streets
+      crossed at an unknown place, seen only from the sides a route joins
+      and leaves a street centreline (:func:`implied_crossings`);
     * ``steps``: flights, total steps (where counted), flights with / without
       / unknown handrail, flights of unknown count;
     * ``turns`` (as announced, compound turns counted each), ``barriers``;
@@ -92,6 +134,7 @@ def audit_route(graph: CompiledGraph, route: Route, maneuvers: list[Maneuver]) -
         kinds[decode("way_kind", graph.edge_kind[e])] += leg.length_m
     turns = sum(1 + len(m.compound) for m in maneuvers if m.kind in ("turn", "uturn"))
     hazards = [h for m in maneuvers for h in m.hazards]
+    implied, implied_major = implied_crossings(graph, route)
     return {
         "crossings": len(crossings),
         "crossings_by_control": by_control,
@@ -105,6 +148,8 @@ def audit_route(graph: CompiledGraph, route: Route, maneuvers: list[Maneuver]) -
         "crossings_with_island": by_aid["island"]["yes"],
         "major_road_crossings": major,
         "major_road_crossings_without_signals": major_unsignalised,
+        "crossings_implied": implied,
+        "major_road_crossings_implied": implied_major,
         "steps": {
             "flights": len(flights),
             "total_steps": sum(s.count or 0 for s in flights),

@@ -20,7 +20,8 @@ Where each rule is charged:
   no road (``edge_cross_standalone``: its road is unknown, danger 1);
 * **points on transitions**: crossings of roads at a node (control, aids,
   danger — ``trans_cross_*``), entering a flight of steps (per flight,
-  handrail, unknown count), turns of 25° or more.
+  handrail, unknown count), turns of 25° or more, and a share of a crossing
+  where a route joins or leaves a street centreline (:func:`road_join_costs`).
 
 A crossing costs ``fixed(control) + per_danger(control) * danger [* island]``
 plus the extras of its aids and unknowns; see :func:`crossing_costs`.
@@ -223,14 +224,53 @@ def steps_flight_costs(graph: CompiledGraph, p: dict) -> np.ndarray:
     return cost
 
 
+def road_join_costs(graph: CompiledGraph, p: dict) -> np.ndarray:
+    """Share of a crossing charged where a route joins or leaves a street centreline from another way.
+
+    :mod:`routing.compile` lets a walker choose their side of a centreline
+    street at every move, so a route could join a street from a footway on
+    one side and leave it to a footway on the other without any counted
+    crossing. Charging ``road_join_share`` (0.5) of a crossing of that street
+    at the node on joining and again on leaving makes such a switch cost one
+    crossing (and a same-side visit one as well: the side is unknown, the
+    price of not knowing is explicit). The crossing is the node's own mapped
+    crossing, else signals at the node, else an unmapped one.
+    """
+    share = float(p["road_join_share"])
+    cost = np.zeros(graph.n_transitions, dtype=np.float64)
+    if share <= 0:
+        return cost
+    road = graph.edge_road_class[graph.state_edge] >= 0
+    e_from, e_to = graph.state_edge[graph.trans_from], graph.state_edge[graph.trans_to]
+    join = ~road[graph.trans_from] & road[graph.trans_to]
+    leave = road[graph.trans_from] & ~road[graph.trans_to]
+    moves = np.flatnonzero(join | leave)
+    if not len(moves):
+        return cost
+    road_edge = np.where(join[moves], e_to[moves], e_from[moves])
+    node = graph.trans_node[moves]
+    own = graph.node_cross_control[node]
+    mapped = (own != NO_CROSSING) | graph.node_signals[node]
+    control = np.where(own != NO_CROSSING, own,
+                       np.where(graph.node_signals[node], code("control", "signals"), code("control", "none")))
+    n = len(moves)
+    p_share = dict(p, forbid_unsignalised_major_crossings=False)  # a share is no crossing to forbid
+    cost[moves] = share * crossing_costs(
+        p_share, control.astype(np.int8), mapped, graph.edge_danger[road_edge].astype(np.float64), np.zeros(n, bool),
+        graph.node_cross_sound[node], graph.node_cross_vibration[node], graph.node_cross_tactile_paving[node],
+        graph.node_cross_island[node], graph.node_cross_kerb[node])
+    return cost
+
+
 def transition_costs(graph: CompiledGraph, p: dict) -> np.ndarray:
-    """Cost of every transition: crossings, turns, entering a flight of steps."""
+    """Cost of every transition: crossings, turns, entering a flight of steps, joining a street."""
     cost = crossing_costs(
         p, graph.trans_cross_control, graph.trans_cross_mapped, graph.trans_cross_danger.astype(np.float64),
         graph.trans_cross_major, graph.trans_cross_sound, graph.trans_cross_vibration,
         graph.trans_cross_tactile_paving, graph.trans_cross_island, graph.trans_cross_kerb)
     cost += (np.abs(graph.trans_angle) >= TURN_DEG) * p["turn_cost"]
     cost += steps_flight_costs(graph, p)
+    cost += road_join_costs(graph, p)
     return cost
 
 
