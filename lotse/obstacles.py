@@ -68,7 +68,7 @@ class ObstacleService:
         with self._lock:
             if key not in self._placed:
                 try:
-                    self._placed[key] = PlacedObstacle(obstacle, self.index.affected(obstacle.geometry, obstacle.radius_m))
+                    self._placed[key] = self.index.place(obstacle)
                 except ObstacleError as exc:
                     log.warning("obstacle %s does not fit the graph served and is ignored: %s", obstacle.id, exc)
                     self._placed[key] = None

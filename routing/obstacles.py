@@ -226,6 +226,21 @@ class ObstacleIndex:
         raise ObstacleError("off-network", f"the obstacle covers no walkable way of the graph and none lies within "
                             f"{OBSTACLE_SNAP_M:g} m{where}", distance_m=None if d is None else round(d, 1))
 
+    def extent(self, geometry: Any, radius_m: float | None = None) -> float:
+        """How far a walker goes through the obstacle (metres): a point's diameter, a line's length, an
+        area's widest extent — the length over which a hazard's cost is spread."""
+        shape = self.shape(geometry, radius_m)
+        if geometry["type"] == "Point":
+            return 2.0 * (DEFAULT_RADIUS_M if radius_m is None else float(radius_m))
+        if geometry["type"] == "LineString":
+            return float(shape.length) + 2.0 * EDGE_TOLERANCE_M
+        return 2.0 * float(shapely.minimum_bounding_radius(shape)) + 2.0 * EDGE_TOLERANCE_M
+
+    def place(self, obstacle: "Obstacle") -> "PlacedObstacle":
+        """The obstacle with the edges it covers (raises :class:`ObstacleError`)."""
+        return PlacedObstacle(obstacle, self.affected(obstacle.geometry, obstacle.radius_m),
+                              self.extent(obstacle.geometry, obstacle.radius_m))
+
     def _hit(self, i: int, line: shapely.LineString, coords: np.ndarray) -> EdgeHit:
         length = float(line.length)
         along = shapely.line_locate_point(line, shapely.points(coords)) if len(coords) else np.array([0.0])
@@ -251,6 +266,7 @@ class PlacedObstacle:
 
     obstacle: Obstacle
     hits: list[EdgeHit]
+    extent_m: float | None = None  # see ObstacleIndex.extent; None: each covered edge bears the whole cost
 
 
 def overlay_version(obstacles: Iterable[Obstacle]) -> str:
@@ -267,9 +283,11 @@ class ObstacleOverlay:
     """The :class:`routing.costs.Overlay` of a set of active obstacles.
 
     ``impassable`` obstacles make both directions of every edge they cover
-    unusable; each ``hazard`` adds :data:`HAZARD_PENALTY_S` to the edges it
-    covers, so a route avoids it when a detour is short and otherwise passes
-    it with a warning.
+    unusable. A ``hazard`` costs :data:`HAZARD_PENALTY_S` once for walking
+    through it, so a route avoids it when a detour is cheaper and otherwise
+    passes it with a warning: each covered edge bears the share of the cost
+    that its covered length is of the obstacle's extent (a point at a
+    junction covers the ends of several edges; a walker passes two of them).
     """
 
     placed: list[PlacedObstacle]
@@ -300,8 +318,12 @@ class ObstacleOverlay:
             states = states[states >= 0]
             if p.obstacle.severity == "impassable":
                 cost[states] = np.inf
-            else:
-                cost[states] += self.hazard_penalty_s
+                continue
+            for hit in p.hits:
+                covered = (hit.end - hit.start) * float(graph.edge_len[hit.edge])
+                share = 1.0 if not p.extent_m or covered <= 0 else min(1.0, covered / p.extent_m)
+                states = graph.edge_state[hit.edge]
+                cost[states[states >= 0]] += self.hazard_penalty_s * share
         return cost
 
     def obstacles_on(self, graph: CompiledGraph, route: Route, severity: str | None = None) -> list[tuple[float, Obstacle]]:

@@ -11,7 +11,7 @@ from lotse.graphs import demo_graph_path
 from routing.graph import CompiledGraph
 from routing.maneuvers import find_maneuvers
 from routing.obstacles import (HAZARD_PENALTY_S, Obstacle, ObstacleError, ObstacleIndex, ObstacleOverlay,
-                               PlacedObstacle, active, annotate_hazards, next_boundary, overlay_version)
+                               active, annotate_hazards, next_boundary, overlay_version)
 from routing.router import NoRouteError, Router
 
 SE = (49.4433597, 7.7593084)
@@ -39,7 +39,7 @@ def obstacle(oid, lonlat, severity="impassable", radius=3.0, **kw) -> Obstacle:
 
 
 def overlay(index, *obstacles) -> ObstacleOverlay:
-    return ObstacleOverlay([PlacedObstacle(o, index.affected(o.geometry, o.radius_m)) for o in obstacles])
+    return ObstacleOverlay([index.place(o) for o in obstacles])
 
 
 def osm_ways(router, route) -> list[int]:
@@ -84,10 +84,14 @@ def test_overlay_apply_does_not_modify_its_input(index, router):
     assert np.array_equal(base, before)
     for e in ov.edges("impassable"):
         assert all(np.isinf(cost[s]) for s in g.edge_state[e] if s >= 0)
-    for e in ov.edges("hazard"):
+    for e in ov.edges("hazard"):  # a 2 m circle in the middle of an edge: 4 m covered of a 4 m extent
         for s in g.edge_state[e]:
             if s >= 0:
-                assert cost[s] == pytest.approx(base[s] + HAZARD_PENALTY_S)
+                assert cost[s] == pytest.approx(base[s] + HAZARD_PENALTY_S, abs=0.1)
+    # at a junction the cost is shared: a walker passes two of the four covered edge ends
+    junction = overlay(index, obstacle(9, (7.7600000, 49.4430000), severity="hazard", radius=2.0))
+    extra = junction.apply(g, base) - base
+    assert 0 < extra[np.isfinite(extra)].max() <= HAZARD_PENALTY_S / 2 + 0.1
     untouched = np.ones(len(base), bool)
     for e in np.concatenate([ov.edges("impassable"), ov.edges("hazard")]):
         untouched[[s for s in g.edge_state[e] if s >= 0]] = False
