@@ -30,6 +30,8 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "invalid-geometry": (422, "Geometry is not valid"),
     "obstacle-too-large": (422, "Obstacle is too large"),
     "obstacle-off-network": (422, "Obstacle is not on the walkable network"),
+    "invalid-suite": (422, "Route test suite is not valid"),
+    "suite-too-large": (413, "Route test suite has too many scenarios"),
     "not-found": (404, "Not found"),
     "method-not-allowed": (405, "Method not allowed"),
     "unsupported-media-type": (415, "Unsupported media type"),
