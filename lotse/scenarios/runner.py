@@ -85,11 +85,24 @@ class SuiteRun:
 
 
 def run_suite(suite: Suite, route: RouteFn, *, beacon: BeaconFn | None = None,
-              graph: dict[str, Any] | None = None, keep_responses: bool = False) -> SuiteRun:
-    """Run every scenario of ``suite`` in order; never raises for a refused or failing route."""
+              graph: dict[str, Any] | None = None, keep_responses: bool = False,
+              time_budget_s: float | None = None) -> SuiteRun:
+    """Run every scenario of ``suite`` in order; never raises for a refused or failing route.
+
+    With ``time_budget_s`` (the HTTP API sets one, so a request ends before its
+    worker is killed), scenarios after the first not started within the budget are errors.
+    """
     started = time.perf_counter()
     stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-    results = [run_scenario(s, route, beacon=beacon, keep_response=keep_responses) for s in suite.scenarios]
+    results = []
+    for s in suite.scenarios:
+        if time_budget_s is not None and results and time.perf_counter() - started > time_budget_s:
+            results.append(ScenarioResult(
+                name=s.name, status=ERROR, request=s.request, description=s.description, line=s.line,
+                message=f"not run: the suite took longer than {time_budget_s:.0f} s; split it into smaller "
+                        "suites or run it with 'lotse test-routes'"))
+            continue
+        results.append(run_scenario(s, route, beacon=beacon, keep_response=keep_responses))
     return SuiteRun(suite=suite.name, source=suite.source, results=results, graph=graph or {},
                     started_at=stamp, duration_s=time.perf_counter() - started, description=suite.description)
 
