@@ -16,12 +16,13 @@ Where each rule is charged:
   foot/cycle path, street or service road whose sidewalk is unknown),
   surface (rough, unpaved, unknown), narrow and unlit ways;
 * **points on states**: barriers and raised kerbs at the node a state leads
-  to, steps of a flight (per step, count known), a crossing way that touches
-  no road (``edge_cross_standalone``: its road is unknown, danger 1);
+  to, steps (per step where counted; per flight: handrail, unknown count —
+  :func:`steps_flight_costs`), a crossing way that touches no road
+  (``edge_cross_standalone``: its road is unknown, danger 1);
 * **points on transitions**: crossings of roads at a node (control, aids,
-  danger — ``trans_cross_*``), entering a flight of steps (per flight,
-  handrail, unknown count), turns of 25° or more, and a share of a crossing
-  where a route joins or leaves a street centreline (:func:`road_join_costs`).
+  danger — ``trans_cross_*``), turns of 25° or more, and a share of a
+  crossing where a route joins or leaves a street centreline
+  (:func:`road_join_costs`).
 
 A crossing costs ``fixed(control) + per_danger(control) * danger [* island]``
 plus the extras of its aids and unknowns; see :func:`crossing_costs`.
@@ -194,6 +195,7 @@ def state_costs(graph: CompiledGraph, p: dict) -> np.ndarray:
     # steps of a flight whose count is known (per flight costs are on the transition into it)
     steps = graph.edge_step_count[edge].astype(np.float64)
     cost += np.where(steps > 0, steps, 0.0) * p["step_cost"]
+    cost += steps_flight_costs(graph, p)
     # a crossing way that touches no road carries its crossing itself
     standalone = graph.edge_cross_standalone[edge]
     if standalone.any():
@@ -207,20 +209,33 @@ def state_costs(graph: CompiledGraph, p: dict) -> np.ndarray:
 
 
 def steps_flight_costs(graph: CompiledGraph, p: dict) -> np.ndarray:
-    """Per-flight costs on transitions that enter steps from a way that is not steps."""
+    """Per-flight costs on the steps states that begin a flight (handrail, unknown count).
+
+    Charged on the state, not on the move into it, so a route that starts at
+    the foot of the steps pays them too. A flight split into several edges
+    is one flight: a steps state that leaves a node where only two steps
+    edges meet continues the flight and pays no flight costs again.
+    """
     kind = graph.edge_kind
-    steps = code("way_kind", "steps")
-    e_to = graph.state_edge[graph.trans_to]
-    enter = (kind[e_to] == steps) & (kind[graph.state_edge[graph.trans_from]] != steps)
-    cost = np.zeros(graph.n_transitions, dtype=np.float64)
-    if not enter.any():
+    is_steps = kind == code("way_kind", "steps")
+    edge = graph.state_edge
+    cost = np.zeros(graph.n_states, dtype=np.float64)
+    on_steps = is_steps[edge]
+    if not on_steps.any():
         return cost
-    rail = graph.edge_handrail[e_to]
-    count = graph.edge_step_count[e_to]
-    cost += enter * p["steps_flight"]
-    cost += (enter & (count < 0)) * p["steps_count_unknown"]
-    cost += (enter & (rail == code("handrail", "none"))) * p["steps_no_handrail"]
-    cost += (enter & (rail == code("handrail", "unknown"))) * p["steps_handrail_unknown"]
+    walk = graph.edge_walkable
+    n = graph.n_nodes
+    degree = np.bincount(graph.edge_u[walk], minlength=n) + np.bincount(graph.edge_v[walk], minlength=n)
+    sw = walk & is_steps
+    steps_degree = np.bincount(graph.edge_u[sw], minlength=n) + np.bincount(graph.edge_v[sw], minlength=n)
+    start = graph.state_from
+    first = on_steps & ~((degree[start] == 2) & (steps_degree[start] == 2))
+    rail = graph.edge_handrail[edge]
+    count = graph.edge_step_count[edge]
+    cost += first * p["steps_flight"]
+    cost += (first & (count < 0)) * p["steps_count_unknown"]
+    cost += (first & (rail == code("handrail", "none"))) * p["steps_no_handrail"]
+    cost += (first & (rail == code("handrail", "unknown"))) * p["steps_handrail_unknown"]
     return cost
 
 
@@ -263,13 +278,12 @@ def road_join_costs(graph: CompiledGraph, p: dict) -> np.ndarray:
 
 
 def transition_costs(graph: CompiledGraph, p: dict) -> np.ndarray:
-    """Cost of every transition: crossings, turns, entering a flight of steps, joining a street."""
+    """Cost of every transition: crossings, turns, joining or leaving a street."""
     cost = crossing_costs(
         p, graph.trans_cross_control, graph.trans_cross_mapped, graph.trans_cross_danger.astype(np.float64),
         graph.trans_cross_major, graph.trans_cross_sound, graph.trans_cross_vibration,
         graph.trans_cross_tactile_paving, graph.trans_cross_island, graph.trans_cross_kerb)
     cost += (np.abs(graph.trans_angle) >= TURN_DEG) * p["turn_cost"]
-    cost += steps_flight_costs(graph, p)
     cost += road_join_costs(graph, p)
     return cost
 

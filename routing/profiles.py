@@ -194,7 +194,9 @@ PRESETS: dict[str, dict[str, Any]] = {
             "street and 300 s for a primary road: worth a detour of up to five minutes. A light without "
             "sound is little better than a zebra for a cane user (+45 s). Roadway walking costs double "
             "time (+1 s/m); open areas +0.5 s/m (no shoreline to follow); a turn 10 s (errors happen at "
-            "turns). Steps are fine with a cane: 5 s per flight, 0.3 s per step, +30 s without handrail. "
+            "turns). Steps with a handrail are easy with a cane (the rail and the rhythm guide): 2 s per "
+            "flight and 0.1 s per step, but +30 s without handrail and +10 s when the handrail or the "
+            "count is not mapped. "
             "Unknown data costs a little, so mapped good facts win over blanks."
         ),
         "params": {
@@ -208,7 +210,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "roadway_per_m": 1.0, "living_street_per_m": 0.4, "open_area_per_m": 0.5,
             "shared_path_per_m": 0.3, "segregated_path_per_m": 0.1,
             "rough_surface_per_m": 0.3, "unpaved_per_m": 0.3, "narrow_width": 1.0, "narrow_per_m": 0.3,
-            "barrier": 15, "steps_flight": 5, "step_cost": 0.3, "steps_no_handrail": 30,
+            "barrier": 15, "steps_flight": 2, "step_cost": 0.1, "steps_no_handrail": 30,
             "turn_cost": 10,
         },
     },

@@ -59,10 +59,13 @@ class Router:
         self.snapper = Snapper(graph)
         self.costs = CostCache(graph)
         self.max_snap_m = max_snap_m
-        # states arriving at each node, for points that snap onto a node
+        # states arriving at and leaving each node, for points that snap onto a node
         order = np.argsort(graph.state_to, kind="stable")
         self._arriving = order.astype(np.int32)
         self._arriving_ptr = np.searchsorted(graph.state_to[order], np.arange(graph.n_nodes + 1))
+        order = np.argsort(graph.state_from, kind="stable")
+        self._leaving = order.astype(np.int32)
+        self._leaving_ptr = np.searchsorted(graph.state_from[order], np.arange(graph.n_nodes + 1))
 
     # ------------------------------------------------------------------
     def snap(self, lat: float, lon: float, costs: Costs) -> Snap:
@@ -90,11 +93,16 @@ class Router:
             ends.append(Endpoint(int(state), -per_m * (length - behind)))
         node = self._node_at(snap)
         if node is not None:
-            # At a node the walker may leave (or arrive) along any way of it.
+            # At a node the walker may leave along any way of it (starting on the whole state: no
+            # turn or crossing is charged against a direction they never came from) and arrive
+            # along any way (at the end of the state).
+            a, b = self._leaving_ptr[node], self._leaving_ptr[node + 1]
+            for state in self._leaving[a:b]:
+                if np.isfinite(costs.state[state]):
+                    starts.append(Endpoint(int(state), float(costs.state[state])))
             a, b = self._arriving_ptr[node], self._arriving_ptr[node + 1]
             for state in self._arriving[a:b]:
                 if np.isfinite(costs.state[state]):
-                    starts.append(Endpoint(int(state), 0.0))
                     ends.append(Endpoint(int(state), 0.0))
         return _Placed(snap, starts, ends)
 
@@ -165,7 +173,7 @@ class Router:
         return cost, [Leg(state, start, end, None)]
 
     def _legs(self, result: PathResult, start: Snap, end: Snap) -> list[Leg]:
-        """Legs of a search result; a start or end state off the snapped edge is a node touch, dropped."""
+        """Legs of a search result; a first state off the snapped edge leaves the snapped node, whole."""
         g = self.graph
         legs: list[Leg] = []
         states = result.states
@@ -173,9 +181,7 @@ class Router:
             edge = int(g.state_edge[s])
             length = float(g.edge_len[edge])
             lo, hi = 0.0, length
-            if i == 0:
-                if edge != start.edge:
-                    continue  # started at this state's end node
+            if i == 0 and edge == start.edge:
                 lo = start.offset_m if g.state_fwd[s] else length - start.offset_m
             if i == len(states) - 1 and edge == end.edge:
                 hi = end.offset_m if g.state_fwd[s] else length - end.offset_m

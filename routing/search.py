@@ -181,7 +181,9 @@ def shortest_path(
         dist, pred = dijkstra(aug, directed=True, indices=n, return_predecessors=True,
                               limit=limit if bounded else np.inf)
         total = dist[e_states] - h_end + e_costs
-        total[pred[e_states] == n] = np.inf  # start and end in one state: the caller handles direct moves
+        # Start and end in one state: valid only if the end lies ahead of the start (start cost
+        # + end cost is then the cost between them); otherwise it would walk backwards.
+        total[(pred[e_states] == n) & (total < -1e-9)] = np.inf
         j = int(np.argmin(total))
         cost = float(total[j])
         # final only if no cheaper end can lie beyond the bound
