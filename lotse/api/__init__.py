@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from lotse.api import admin, meta, obstacles, places, routes
-from lotse.api import exports, scenarios
+from lotse.api import exports, feedback, scenarios
 
 PREFIX = "/api/v1"
 
@@ -19,3 +19,4 @@ def register(app: Flask) -> None:
     app.register_blueprint(admin.bp, url_prefix=PREFIX)
     app.register_blueprint(exports.bp, url_prefix=PREFIX)
     app.register_blueprint(scenarios.bp, url_prefix=PREFIX)
+    app.register_blueprint(feedback.bp, url_prefix=PREFIX)
