@@ -119,8 +119,9 @@ def quality(graph: str | None, output: str | None, limit: int | None, kind: tupl
 
     app = _app(GRAPH_PATH=graph)
     store = app.extensions["lotse.graphs"]
-    doc = quality_map(store.graph, app.config["DATA_DIR"], app.extensions.get("lotse.quality_sources", []),
-                      kinds=kind or None, limit=limit)
+    with app.app_context():  # sources (e.g. feedback) read the app's database
+        doc = quality_map(store.graph, app.config["DATA_DIR"], app.extensions.get("lotse.quality_sources", []),
+                          kinds=kind or None, limit=limit)
     text = json.dumps(doc, ensure_ascii=False)
     if output:
         with open(output, "w", encoding="utf-8") as fh:

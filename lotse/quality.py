@@ -62,7 +62,10 @@ def usage_for(graph: CompiledGraph, data_dir: str | os.PathLike) -> np.ndarray:
 
 
 def register_source(app, source: Q.QualitySource) -> None:  # noqa: ANN001 - flask.Flask
-    """Add a source of places to survey (e.g. open feedback) to the app's data-quality map."""
+    """Add a source of places to survey (e.g. open feedback) to the app's data-quality map.
+
+    Sources are called inside the app's context (a request, or ``app.app_context()`` in the CLI).
+    """
     app.extensions.setdefault("lotse.quality_sources", []).append(source)
 
 
