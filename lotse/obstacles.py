@@ -86,21 +86,36 @@ class ObstacleService:
         """The overlay in force at ``at`` (default: now), refreshed from the database if it changed."""
         at = at or datetime.now(timezone.utc)
         with self._lock:
-            with self.db.read() as session:
-                version = store.version(session)
-                if self._version is None or version > self._version:
-                    rows = store.all_rows(session)  # same transaction: the snapshot of this counter or newer
-                    self._obstacles = [store.to_obstacle(r) for r in rows]
-                    self._version = version
-                    self._window = None
-                    live = {(o.id, o.updated_at) for o in self._obstacles}
-                    self._placed = {k: v for k, v in self._placed.items() if k in live}
+            if self._version is None or self._probe_version() != self._version:
+                self._reload()
             if self._window is None or not (self._window[0] <= at and (self._window[1] is None or at < self._window[1])):
                 placed = [p for p in (self.place(o) for o in active(self._obstacles, at)) if p is not None]
                 self._overlay = ObstacleOverlay(placed) if placed else None
                 self._window = (at, next_boundary(self._obstacles, at))
             return OverlayState(version=self._version, overlay=self._overlay,
                                 active=0 if self._overlay is None else len(self._overlay.placed))
+
+    def _probe_version(self) -> int | None:
+        """The counter, read cheaply; None when the probe fails (then the full read decides)."""
+        try:
+            value = self.db.probe(store.VERSION_SQL)
+        except Exception:  # a broken connection: fall back to a session
+            log.warning("obstacle version probe failed; reading with a session", exc_info=True)
+            return None
+        return None if value is None else int(value)
+
+    def _reload(self) -> None:
+        """Read the counter, then the rows, in one read transaction (caller holds the lock)."""
+        with self.db.read() as session:
+            version = store.version(session)
+            if self._version is not None and version <= self._version:
+                return
+            rows = store.all_rows(session)  # same transaction: the snapshot of this counter or newer
+            self._obstacles = [store.to_obstacle(r) for r in rows]
+        self._version = version
+        self._window = None
+        live = {(o.id, o.updated_at) for o in self._obstacles}
+        self._placed = {k: v for k, v in self._placed.items() if k in live}
 
 
 def get_service() -> ObstacleService:

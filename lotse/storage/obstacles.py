@@ -28,6 +28,10 @@ class NotFound(LookupError):
     """No obstacle with that id."""
 
 
+#: The counter as plain SQL, for :meth:`lotse.db.Database.probe`.
+VERSION_SQL = f"SELECT version FROM state_versions WHERE name = '{VERSION_NAME}'"
+
+
 def version(session: Session) -> int:
     """The obstacles change counter: one indexed row, cheap enough to read on every route request."""
     value = session.scalar(select(StateVersion.version).where(StateVersion.name == VERSION_NAME))
