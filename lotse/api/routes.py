@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify
@@ -27,23 +28,31 @@ def resolve_point(point: dict[str, Any], role: str) -> tuple[float, float]:
     return float(point["lat"]), float(point["lon"])
 
 
-@bp.post("/routes")
-@documented(
-    "Plan a route with spoken step-by-step guidance",
-    request_schema=schemas.ROUTE_REQUEST,
-    responses={200: ("The route, its steps and alternatives", schemas.ROUTE_RESPONSE),
-               400: ("Malformed JSON", schemas.PROBLEM),
-               422: ("Invalid request, point off the network, or no route", schemas.PROBLEM)},
-)
-def plan_route():
-    body = validated_json(schemas.ROUTE_REQUEST)
+@dataclass
+class Planned:
+    """A planned and described route with the points it was planned between."""
+
+    described: dict[str, Any]  # route feature, steps, maneuvers (see lotse.guidance.describe_route)
+    origin: tuple[float, float]
+    destination: tuple[float, float]
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+
+
+def plan_from_request(body: dict[str, Any], origin: tuple[float, float] | None = None,
+                      destination: tuple[float, float] | None = None) -> Planned:
+    """Plan and describe the route of a validated route request (``schemas.ROUTE_REQUEST``).
+
+    ``origin``/``destination`` replace the body's points (live guidance plans
+    again from where the walker is). Raises :class:`Problem` for what the
+    client can fix. Shared by ``POST /routes`` and the guidance sessions.
+    """
     store = current_app.extensions["lotse.graphs"]
     try:
         profile = resolve(body.get("profile"), body.get("options"))
     except ProfileError as exc:
         raise Problem("unknown-profile", str(exc)) from None
-    origin = resolve_point(body["from"], "from")
-    destination = resolve_point(body["to"], "to")
+    origin = origin or resolve_point(body["from"], "from")
+    destination = destination or resolve_point(body["to"], "to")
     router = store.router
     obstacles = current_app.extensions["lotse.obstacles"].current()  # re-read only when staff changed obstacles
     try:
@@ -60,12 +69,28 @@ def plan_route():
                   overlay=obstacles.overlay)
     described = describe_route(router.graph, route, **speech)
     described["route"]["properties"]["obstacles_version"] = obstacles.version
-    described.pop("maneuvers")
-    described["alternatives"] = []
+    planned = Planned(described, origin, destination)
     for alt in alternatives:  # each with its own audit; "label" says why it is offered
         item = describe_route(router.graph, alt.route, **speech)
         item.pop("maneuvers")
         item["label"] = alt.label
-        described["alternatives"].append(item)
+        planned.alternatives.append(item)
+    return planned
+
+
+@bp.post("/routes")
+@documented(
+    "Plan a route with spoken step-by-step guidance",
+    request_schema=schemas.ROUTE_REQUEST,
+    responses={200: ("The route, its steps and alternatives", schemas.ROUTE_RESPONSE),
+               400: ("Malformed JSON", schemas.PROBLEM),
+               422: ("Invalid request, point off the network, or no route", schemas.PROBLEM)},
+)
+def plan_route():
+    body = validated_json(schemas.ROUTE_REQUEST)
+    planned = plan_from_request(body)
+    described = planned.described
+    described.pop("maneuvers")
+    described["alternatives"] = planned.alternatives
     described["lang"] = body.get("lang", "de")
     return jsonify(described)
