@@ -37,5 +37,9 @@ def defaults() -> dict:
         # Online geocoder fallback for place names the gazetteer does not know: None (off) or "nominatim".
         "GEOCODER": os.environ.get("LOTSE_GEOCODER") or None,
         "NOMINATIM_DOMAIN": os.environ.get("LOTSE_NOMINATIM_DOMAIN") or "nominatim.openstreetmap.org",
+        # Live guidance sessions end after this many seconds without a request (and are deleted).
+        "SESSION_TTL_S": _env_float("LOTSE_SESSION_TTL_S", 1800.0),
+        # Expired sessions are purged at most this often per worker, on any request (seconds).
+        "SESSION_PURGE_INTERVAL_S": _env_float("LOTSE_SESSION_PURGE_INTERVAL_S", 60.0),
         "JSON_SORT_KEYS": False,
     }

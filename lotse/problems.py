@@ -32,6 +32,8 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "obstacle-off-network": (422, "Obstacle is not on the walkable network"),
     "invalid-suite": (422, "Route test suite is not valid"),
     "suite-too-large": (413, "Route test suite has too many scenarios"),
+    "positioning-unavailable": (422, "Beacon positioning unavailable"),
+    "session-conflict": (409, "The session changed concurrently"),
     "not-found": (404, "Not found"),
     "method-not-allowed": (405, "Method not allowed"),
     "unsupported-media-type": (415, "Unsupported media type"),
