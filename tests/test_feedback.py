@@ -159,7 +159,10 @@ def test_get_and_patch_errors(env):
     assert client.get(f"/api/v1/feedback/{fid}", headers=staff).get_json()["properties"]["message"] == "Hallo"
 
 
-def test_open_feedback_is_on_the_quality_map(env):
+def test_open_feedback_is_on_the_quality_map(env, monkeypatch):
+    import lotse.quality
+
+    monkeypatch.setattr(lotse.quality, "_memory", {})  # keep the usage cache of other tests' processes as it was
     _, client, auth = env
     staff = auth["staff"]
     fid = report(client, category="missing_signal_sound", message="Kein Blindensignal", location=C103).get_json()["id"]
