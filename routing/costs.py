@@ -64,6 +64,8 @@ class Costs:
     cost_per_m: float | None = None
     arc_from: np.ndarray | None = None
     ratios: deque = field(default_factory=lambda: deque(maxlen=64))  # learnt by routing.search.search_towards
+    ratio_estimate: float | None = None  # ... and the first-bound ratio derived from them
+    learnt: int = 0  # routes learnt from
 
 
 class Overlay(Protocol):
@@ -317,6 +319,7 @@ def penalised(graph: CompiledGraph, costs: Costs, states: np.ndarray, factor: fl
     state[states] *= factor
     out = finish(graph, state, costs.trans, plane)
     out.ratios.extend(costs.ratios)
+    out.ratio_estimate = costs.ratio_estimate
     return out
 
 

@@ -17,7 +17,7 @@ from routing.graph import CompiledGraph
 from routing.profiles import Profile, resolve
 from routing.route import Leg, Route, assemble_geometry
 from routing.search import Endpoint, PathResult, search_towards
-from routing.snap import DEFAULT_MAX_SNAP_M, Snap, SnapError, Snapper
+from routing.snap import DEFAULT_MAX_SNAP_M, Snap, Snapper
 
 
 NODE_TOLERANCE_M = 0.5  # a point this close to an edge's end is at its node
@@ -66,6 +66,8 @@ class Router:
         order = np.argsort(graph.state_from, kind="stable")
         self._leaving = order.astype(np.int32)
         self._leaving_ptr = np.searchsorted(graph.state_from[order], np.arange(graph.n_nodes + 1))
+        # transitions are sorted by (from, to): one key per transition finds them all at once
+        self._trans_key = graph.trans_from.astype(np.int64) * graph.n_states + graph.trans_to
 
     # ------------------------------------------------------------------
     def snap(self, lat: float, lon: float, costs: Costs) -> Snap:
@@ -135,19 +137,21 @@ class Router:
         return self.plan_with_alternatives(origin, destination, profile, overlay, 0, detour)[0]
 
     def _route_between(self, a: _Placed, b: _Placed, costs: Costs, profile: Profile,
-                       origin: tuple[float, float], destination: tuple[float, float]) -> Route:
+                       origin: tuple[float, float], destination: tuple[float, float],
+                       geometry: bool = True, upper_bound: float = np.inf, tight: bool = False) -> Route:
         g = self.graph
         best: tuple[float, list[Leg]] | None = None
         direct = self._direct(a, b, costs)
         if direct is not None:
             best = direct
-        result = search_towards(costs, self.costs.plane, a.starts, b.ends, (b.snap.lat, b.snap.lon))
+        result = search_towards(costs, self.costs.plane, a.starts, b.ends, (b.snap.lat, b.snap.lon),
+                                upper_bound=upper_bound, tight=tight)
         if result is not None and (best is None or result.cost < best[0]):
             best = (result.cost, self._legs(result, a.snap, b.snap))
         if best is None:
             raise NoRouteError("no walkable connection between the two points for this profile")
         legs = best[1]
-        coords = assemble_geometry(g, legs)
+        coords = assemble_geometry(g, legs) if geometry else np.empty((0, 2))
         distance = float(sum(leg.length_m for leg in legs))
         return Route(
             legs=legs, profile=profile.name, cost=best[0], origin=origin, destination=destination,
@@ -177,6 +181,8 @@ class Router:
         g = self.graph
         legs: list[Leg] = []
         states = result.states
+        keys = np.asarray(states[:-1], dtype=np.int64) * g.n_states + np.asarray(states[1:], dtype=np.int64)
+        into = np.searchsorted(self._trans_key, keys)  # into[i - 1]: the transition entering states[i]
         for i, s in enumerate(states):
             edge = int(g.state_edge[s])
             length = float(g.edge_len[edge])
@@ -185,7 +191,7 @@ class Router:
                 lo = start.offset_m if g.state_fwd[s] else length - start.offset_m
             if i == len(states) - 1 and edge == end.edge:
                 hi = end.offset_m if g.state_fwd[s] else length - end.offset_m
-            transition = None if not legs else self._transition(states[i - 1], s)
+            transition = None if not legs else int(into[i - 1])
             if hi - lo <= 1e-6 and (i == 0 or i == len(states) - 1) and len(states) > 1:
                 continue  # zero-length touch of the snapped edge at a node
             legs.append(Leg(int(s), lo, hi, transition))
@@ -223,10 +229,16 @@ class Router:
         best = self._route_between(a, b, costs, profile, origin, destination)
         walk: Route | None = best if profile.key == WALK.key else None
         if walk is None and (detour or alternatives > 0):
+            # Between the same snapped points (every edge the profile may use, a walker may use);
+            # no geometry unless it may be offered as an alternative. The best route's length bounds
+            # the search: one tight round.
+            walk_costs = self.costs.get(WALK, overlay)
             try:
-                walk = self.plan(origin, destination, WALK, overlay, detour=False)
-            except (NoRouteError, SnapError):
-                walk = None  # the profile found a way the walker baseline cannot: no factor
+                walk = self._route_between(self._place(a.snap, walk_costs), self._place(b.snap, walk_costs),
+                                           walk_costs, WALK, origin, destination, geometry=alternatives > 0,
+                                           upper_bound=route_cost(self.graph, walk_costs, best.legs), tight=True)
+            except NoRouteError:
+                walk = None  # an overlay may leave the walker baseline no way: no factor
         found: list[Alternative] = []
         if alternatives > 0:
             found = self._alternatives(a, b, costs, profile, best, walk, alternatives, origin, destination)

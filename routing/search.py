@@ -30,7 +30,8 @@ from routing.graph import CompiledGraph
 MIN_WEIGHT = 1e-6  # csgraph ignores stored zeros: keep every arc weight positive
 GROWTH = 2.0  # the bound doubles when no end was reached within it
 MAX_FINITE_LIMIT = 1e7  # beyond this the search runs unbounded once
-INITIAL_RATIO = 1.5  # first bound: route cost / lower bound at the start (measured: see bench/bench_routing.py)
+INITIAL_RATIO = 1.5  # first bound: route cost / lower bound at the start, until a profile has learnt its own
+RATIO_QUANTILE = 90  # ... the 90th percentile of its recent routes: 1 in 10 needs a second round (measured)
 INITIAL_SLACK_S = 60.0
 EARTH_M_PER_DEG = 111_195.08  # metres per degree of latitude (mean Earth radius, as routing.geo)
 
@@ -131,6 +132,7 @@ def shortest_path(
     initial_limit: float,
     potential: np.ndarray | None = None,
     arc_from: np.ndarray | None = None,
+    max_limit: float = np.inf,
 ) -> PathResult | None:
     """Cheapest path from any start to any end, or None if none exists.
 
@@ -140,6 +142,9 @@ def shortest_path(
     state, a consistent lower bound of the cost from the state's end to the
     destination) turns the search into A*; ``arc_from`` (the source state of
     every arc of ``matrix``, see :func:`arc_sources`) saves recomputing it.
+    ``max_limit``, a known upper bound of the route's cost (the cost of some
+    path, plus the largest remainder of an end state), caps the widening:
+    the search then never needs more than two rounds.
     """
     starts, ends = _dedupe(starts), _dedupe(ends)
     if not starts or not ends:
@@ -173,7 +178,8 @@ def shortest_path(
     min_end = float(e_costs.min())
     # Reweighted, a state's distance is its true cost plus its potential (A*'s f = g + h):
     # an end is settled within the bound once its true cost is below the estimate.
-    limit = max(float(initial_limit), 1.0) + h_end_max
+    cap = float(max_limit) + h_end_max
+    limit = min(max(float(initial_limit), 1.0) + h_end_max, cap)
     rounds = 0
     while True:
         rounds += 1
@@ -204,29 +210,42 @@ def shortest_path(
                               settled=int(np.isfinite(dist).sum()))
         if not bounded:
             return None
-        limit = limit * GROWTH if limit < MAX_FINITE_LIMIT else np.inf
+        if limit >= cap:
+            limit = np.inf  # the cap was no upper bound after all (rounding): search everything once
+        else:
+            limit = min(limit * GROWTH if limit < MAX_FINITE_LIMIT else np.inf, cap)
 
 
 def search_towards(costs, plane: Plane, starts: list[Endpoint], ends: list[Endpoint],
-                   destination: tuple[float, float], initial_limit: float | None = None) -> PathResult | None:
+                   destination: tuple[float, float], initial_limit: float | None = None,
+                   upper_bound: float = np.inf, tight: bool = False) -> PathResult | None:
     """A* search from ``starts`` to ``ends`` on ``costs`` (a :class:`routing.costs.Costs`).
 
     The potential is ``costs.cost_per_m`` times the plane distance to
     ``destination`` (lat, lon). The first bound is ``initial_limit`` or, by
     default, the potential at the start times a ratio learnt from this
     profile's recent routes (``costs.ratios``: route cost / potential at the
-    start, its upper quartile), plus a minute: most routes need one round.
+    start, its 90th percentile), plus a minute: most routes need one round.
+    ``upper_bound`` is the cost of some path between the points, when one is
+    known: it caps the bound, so there are at most two rounds; if it is
+    ``tight`` (believed close to the optimum) the search starts there: one round.
     """
     k = float(costs.cost_per_m or 0.0)
     h = k * plane.distance_to(*destination) if k > 0 else None
     h0 = float(min(h[s.state] for s in starts)) if (h is not None and starts) else 0.0
     ratios = getattr(costs, "ratios", None)
     if initial_limit is None:
-        ratio = INITIAL_RATIO
-        if ratios is not None and len(ratios) >= 8:
-            ratio = float(np.percentile(ratios, 75))
+        ratio = getattr(costs, "ratio_estimate", None) or INITIAL_RATIO
         initial_limit = ratio * h0 + INITIAL_SLACK_S
-    result = shortest_path(costs.matrix, starts, ends, initial_limit, potential=h, arc_from=costs.arc_from)
+    max_limit = np.inf
+    if np.isfinite(upper_bound) and ends:
+        max_limit = upper_bound - min(e.cost for e in ends) + 1.0  # an end state is settled whole
+        initial_limit = max_limit if tight else min(initial_limit, max_limit)
+    result = shortest_path(costs.matrix, starts, ends, initial_limit, potential=h, arc_from=costs.arc_from,
+                           max_limit=max_limit)
     if result is not None and ratios is not None and h0 > 100.0:
         ratios.append(result.cost / h0)  # a deque: the oldest falls out
+        costs.learnt = getattr(costs, "learnt", 0) + 1
+        if costs.learnt % 8 == 0:  # refreshed now and then: a percentile is not free
+            costs.ratio_estimate = float(np.percentile(ratios, RATIO_QUANTILE))
     return result
