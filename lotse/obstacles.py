@@ -152,3 +152,41 @@ def blocked_problem(router, origin: tuple[float, float], destination: tuple[floa
                    obstacles=[{"id": o.id, "kind": o.kind, "description": o.description,
                                "valid_until": o.valid_until.isoformat() if o.valid_until else None}
                               for o in on_route])
+
+
+DESTINATION_SLACK_M = 10.0
+
+
+def destination_problem(router, route, destination: tuple[float, float], profile,  # noqa: ANN001
+                        overlay: ObstacleOverlay | None):
+    """A ``route-blocked`` problem when an impassable obstacle covers the way the destination lies on.
+
+    Snapping skips unusable ways, so without this check the route would end
+    silently on another way, perhaps across a block, and "you have arrived"
+    would be wrong. (The start is not checked: a walker standing at a
+    construction site needs the way out from the nearest open way.)
+    """
+    from routing.geo import haversine_m
+    from routing.snap import SnapError
+
+    from lotse.problems import Problem
+
+    if overlay is None or not len(overlay.edges("impassable")):
+        return None
+    try:
+        free = router.snap(*destination, router.costs.get(profile))
+    except SnapError:
+        return None
+    ended = float(haversine_m(destination[0], destination[1], *route.snapped_destination))
+    if ended - free.distance_m <= DESTINATION_SLACK_M:
+        return None
+    blockers = [p.obstacle for p in overlay.placed
+                if p.obstacle.severity == "impassable" and any(h.edge == free.edge for h in p.hits)]
+    if not blockers:
+        return None
+    names = "; ".join(f"{o.id}: {o.description}" for o in blockers[:5])
+    return Problem("route-blocked", f"The destination lies on a way blocked by an obstacle ({names}); the nearest "
+                   f"open way is {ended:.0f} m from it. Try again later or choose a destination on another way.",
+                   obstacles=[{"id": o.id, "kind": o.kind, "description": o.description,
+                               "valid_until": o.valid_until.isoformat() if o.valid_until else None}
+                              for o in blockers])

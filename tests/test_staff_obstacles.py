@@ -280,6 +280,19 @@ def test_route_blocked_when_nothing_else_connects(tmp_path):
     assert problem["obstacles"][0]["description"] == "Baustelle auf dem Gehweg"
 
 
+def test_a_destination_on_a_blocked_way_is_route_blocked_not_moved(client, keyring):
+    created = create(client, keyring, point(FOOTWAY_36_MID, radius=4.0))
+    try:
+        goal = {"lat": FOOTWAY_36_MID[1], "lon": FOOTWAY_36_MID[0]}
+        problem = assert_problem(client.post("/api/v1/routes", json={"from": SE, "to": goal}), 422, "route-blocked")
+        assert "destination" in problem["detail"] and problem["obstacles"][0]["id"] == created["id"]
+        # the start may lie on a blocked way: the walker is led out from the nearest open way
+        response = client.post("/api/v1/routes", json={"from": goal, "to": SE})
+        assert response.status_code == 200, response.get_data(as_text=True)
+    finally:
+        delete(client, keyring, created["id"])
+
+
 # --- changes, paging, filters, audit -----------------------------------------------
 
 def test_patch_changes_and_is_audited(client, keyring):

@@ -15,7 +15,7 @@ from lotse.api import schemas
 from lotse.api.places import resolve_place
 from lotse.api.spec import documented, validated_json
 from lotse.guidance import describe_route
-from lotse.obstacles import blocked_problem
+from lotse.obstacles import blocked_problem, destination_problem
 from lotse.problems import Problem
 
 bp = Blueprint("routes", __name__)
@@ -64,6 +64,8 @@ def plan_from_request(body: dict[str, Any], origin: tuple[float, float] | None =
     except NoRouteError as exc:
         blocked = blocked_problem(router, origin, destination, profile, obstacles.overlay)
         raise blocked or Problem("no-route", str(exc)) from None
+    if (blocked := destination_problem(router, route, destination, profile, obstacles.overlay)) is not None:
+        raise blocked
     speech = dict(lang=body.get("lang", "de"), units=body.get("units", "metres"),
                   directions=body.get("directions", "relative"), step_length_m=body.get("step_length_m", 0.7),
                   overlay=obstacles.overlay)
