@@ -72,6 +72,15 @@ def test_yaml_words_stay_words():
     assert suite.scenarios[0].expect["must_mention"] == ["no", "Nein", "yes"]
 
 
+def test_anchors_live_under_x_keys():
+    suite = load_suite("x-station: &station {lat: 49.43598, lon: 7.76893}\n"
+                       "x-route: &route\n  from: *station\n  to: {place: Rathaus}\n"
+                       "scenarios:\n  - {name: a, from: *station, to: {place: Rathaus}}\n"
+                       "  - <<: *route\n    name: b\n")
+    assert [s.request["from"] for s in suite.scenarios] == [{"lat": 49.43598, "lon": 7.76893}] * 2
+    assert suite.scenarios[1].request["to"] == {"place": "Rathaus"}
+
+
 def test_errors_name_the_line_the_scenario_and_what_to_change():
     text = """\
 scenarios:

@@ -217,6 +217,11 @@ def test_runs_against_a_server_over_http(app):
         assert run.passed, text_summary(run)
         assert run.graph.get("source") == "demo.osm"
         assert api.beacon("no-such-beacon") is None
+        result = CliRunner().invoke(main, ["test-routes", str(DEMO_SUITE), "--url", api.base_url])
+        assert result.exit_code == 0, result.output
+        assert "PASSED: 7 passed" in result.output
+        assert CliRunner().invoke(main, ["test-routes", str(DEMO_SUITE), "--url", api.base_url,
+                                         "--graph", str(DEMO_SUITE)]).exit_code == 2
     finally:
         server.shutdown()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from lotse.api import admin, meta, obstacles, places, routes
-from lotse.api import exports, feedback, scenarios
+from lotse.api import audio, exports, feedback, scenarios
 
 PREFIX = "/api/v1"
 
@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
     """Mount every blueprint of the API."""
     app.register_blueprint(meta.bp, url_prefix=PREFIX)
     app.register_blueprint(routes.bp, url_prefix=PREFIX)
+    app.register_blueprint(audio.bp, url_prefix=PREFIX)
     app.register_blueprint(places.bp, url_prefix=PREFIX)
     app.register_blueprint(obstacles.bp, url_prefix=PREFIX)
     app.register_blueprint(admin.bp, url_prefix=PREFIX)

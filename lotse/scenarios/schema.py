@@ -99,6 +99,7 @@ SUITE = {
     "type": "object",
     "required": ["scenarios"],
     "additionalProperties": False,
+    "patternProperties": {"^x-": {"description": "free: a place for YAML anchors shared by scenarios"}},
     "properties": {
         "name": {"type": "string", "minLength": 1},
         "description": {"type": "string"},
