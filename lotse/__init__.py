@@ -25,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from lotse import api, problems
     from lotse.config import defaults
     from lotse.graphs import GraphStore
+    from voice.speech import Synthesizer
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(defaults())
@@ -36,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.extensions["lotse.graphs"] = GraphStore(app.config["GRAPH_PATH"], data_dir, app.config["MAX_SNAP_M"])
+    app.extensions["lotse.speech"] = Synthesizer(data_dir / "audio")  # starts its engine on first use
     from lotse import db, obstacles
 
     app.extensions["lotse.obstacles"] = obstacles.ObstacleService(db.init_app(app), app.extensions["lotse.graphs"])

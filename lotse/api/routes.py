@@ -10,10 +10,12 @@ from flask import Blueprint, current_app, jsonify
 from routing.profiles import ProfileError, resolve
 from routing.router import NoRouteError
 from routing.snap import SnapError
+from voice.speech import DEFAULT_RATE
 
 from lotse.api import schemas
 from lotse.api.places import resolve_place
 from lotse.api.spec import documented, validated_json
+from lotse.audio import attach_audio
 from lotse.guidance import describe_route
 from lotse.obstacles import blocked_problem, destination_problem
 from lotse.problems import Problem
@@ -95,4 +97,7 @@ def plan_route():
     described.pop("maneuvers")
     described["alternatives"] = planned.alternatives
     described["lang"] = body.get("lang", "de")
+    if body.get("audio"):
+        described["audio"] = attach_audio(described, current_app.extensions["lotse.speech"],
+                                          described["lang"], body.get("speech_rate", DEFAULT_RATE))
     return jsonify(described)

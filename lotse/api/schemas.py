@@ -53,7 +53,8 @@ ROUTE_REQUEST = {
         "directions": {"enum": ["clock", "relative"], "default": "relative"},
         "step_length_m": {"type": "number", "minimum": 0.3, "maximum": 1.5, "default": 0.7},
         "audio": {"type": "boolean", "default": False},
-        "speech_rate": {"type": "integer", "minimum": 80, "maximum": 400, "default": 170},
+        "speech_rate": {"type": "integer", "minimum": 80, "maximum": 400, "default": 175,
+                        "description": "speech rate of the audio, words per minute"},
         "alternatives": {"type": "integer", "minimum": 0, "maximum": 3, "default": 0},
     },
 }
@@ -133,6 +134,12 @@ ROUTE_RESPONSE = {
         "alternatives": {"type": "array", "items": ALTERNATIVE,
                          "description": "up to the requested number of alternatives (request field alternatives)"},
         "lang": {"type": "string"},
+        "audio": {
+            "type": "object",
+            "description": "present when audio was asked for: whether it is available, and why not",
+            "properties": {"available": {"type": "boolean"}, "detail": {"type": "string"},
+                           "format": {"type": "string"}, "rate": {"type": "integer"}},
+        },
     },
 }
 
