@@ -106,18 +106,25 @@ def serve(graph: str | None, host: str, port: int, workers: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="print the API's JSON response")
 @click.option("--gpx", "gpx_file", type=click.Path(dir_okay=False), help="also write the route as GPX 1.1")
 @click.option("--geojson", "geojson_file", type=click.Path(dir_okay=False), help="also write it as GeoJSON")
+@click.option("--say", "say_dir", type=click.Path(file_okay=False), help="write the spoken audio (WAV) into this folder")
+@click.option("--rate", default=175, show_default=True, type=click.IntRange(80, 400), help="speech rate, words per minute")
 def route(origin: str, destination: str, graph: str | None, profile: str, lang: str, units: str,
-          directions: str, as_json: bool, gpx_file: str | None = None, geojson_file: str | None = None) -> None:
+          directions: str, as_json: bool, gpx_file: str | None = None, geojson_file: str | None = None,
+          say_dir: str | None = None, rate: int = 175) -> None:
     """Plan a route between two 'lat,lon' points and print its steps."""
     a, b = parse_point(origin), parse_point(destination)
     app = create_app({"GRAPH_PATH": graph} if graph else None)
     body = {"from": {"lat": a[0], "lon": a[1]}, "to": {"lat": b[0], "lon": b[1]}, "profile": profile,
             "lang": lang, "units": units, "directions": directions}
+    if say_dir:
+        body.update(audio=True, speech_rate=rate)
     with app.test_client() as client:
         response = client.post("/api/v1/routes", json=body)
-    data = response.get_json()
-    if response.status_code != 200:
-        raise click.ClickException(data.get("detail", "route failed"))
+        data = response.get_json()
+        if response.status_code != 200:
+            raise click.ClickException(data.get("detail", "route failed"))
+        if say_dir:
+            _save_audio(client, data, Path(say_dir))
     if gpx_file or geojson_file:
         from lotse.exports import write_route_files
 
@@ -131,6 +138,19 @@ def route(origin: str, destination: str, graph: str | None, profile: str, lang: 
         click.echo(f"{i:2d}. {step['text']['main']}")
         if step["text"].get("post"):
             click.echo(f"    {step['text']['post']}")
+
+
+def _save_audio(client, data: dict, folder: Path) -> None:
+    """Write the summary and every step's texts as numbered WAV files (00_summary.wav, 01_main.wav, ...)."""
+    if not data.get("audio", {}).get("available"):
+        raise click.ClickException(data.get("audio", {}).get("detail", "audio is unavailable"))
+    folder.mkdir(parents=True, exist_ok=True)
+    files = [("00_summary", data["route"]["properties"]["summary_audio"])]
+    for i, step in enumerate(data["steps"], 1):
+        files += [(f"{i:02d}_{kind}", url) for kind, url in step.get("audio", {}).items()]
+    for name, url in files:
+        (folder / f"{name}.wav").write_bytes(client.get(url).data)
+    click.echo(f"{len(files)} audio files written to {folder}", err=True)
 
 
 from lotse.cli_staff import db, keys, quality  # noqa: E402  (staff commands live in their own module)
