@@ -2,7 +2,8 @@
 
 A server loads one compiled graph at start. With no graph configured it
 serves the demo map: ``data/demo.osm`` is compiled once into the data folder,
-keyed by the file's hash, so edits to the demo map are picked up.
+keyed by the hash of the file and of the routing code, so edits to either are
+picked up.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import hashlib
 import logging
 from pathlib import Path
 
+import routing
 from routing.graph import CompiledGraph
 from routing.pipeline import build_from_osm
 from routing.router import Router
@@ -22,7 +24,11 @@ log = logging.getLogger(__name__)
 
 def demo_graph_path(data_dir: Path) -> Path:
     """Where the compiled demo map lives; built if missing or stale."""
-    digest = hashlib.sha256(DEMO_OSM.read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256(DEMO_OSM.read_bytes())
+    # The code that builds the graph is part of the key: a fix in routing rebuilds the demo map.
+    for source in sorted(Path(routing.__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    digest = digest.hexdigest()[:16]
     path = data_dir / "graphs" / f"demo-{digest}.graph"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
