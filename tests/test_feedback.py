@@ -90,6 +90,13 @@ def test_bad_reports_are_problems(env, body, fragment):
     assert fragment in detail
 
 
+def test_a_location_that_is_not_a_number(env):
+    _, client, _ = env
+    body = '{"category": "other", "message": "Hallo", "location": {"lat": NaN, "lon": 7.76}}'
+    response = client.post("/api/v1/feedback", data=body, content_type="application/json")
+    assert response.status_code == 422 and "finite" in response.get_json()["detail"]
+
+
 def test_an_unknown_key_is_refused_not_ignored(env):
     _, client, _ = env
     problem(report(client, {"Authorization": "Bearer wrong"}, category="other", message="Hallo", location=C103),

@@ -119,6 +119,7 @@ scenarios:
     ("scenarios: []\n", "must not be empty", 1),
     ("name: x\nname: y\nscenarios: []\n", "appears twice", 2),
     ("a: &x [*x]\n", "nested too deeply", None),
+    ("scenarios:\n - name: x\n   from: {lat: .nan, lon: 2}\n   to: {lat: 1, lon: 2}\n", "not a finite number", 3),
     ("scenarios:\n - name: x\n   from: {lat: 1, lon: 2}\n   to: {lat: 1, lon: 2}\n   when: 2020-01-01\n",
      "unknown key 'when'", 5),
     ("scenarios:\n - name: x\n   from: {lat: 1, lon: 2}\n   to: {lat: 1, lon: 2}\n"
@@ -135,6 +136,12 @@ def test_json_suites_name_the_scenario_and_pointer():
     bad = json.dumps({"scenarios": [{"name": "j", "from": {"lat": 1, "lon": 2}, "to": {"lat": 1}}]})
     (issue,) = errors_of(bad, "json")
     assert issue.scenario == "j" and issue.pointer == "/scenarios/0/to" and "'lon'" in issue.message
+    for text in ('{"scenarios": [{"name": "j", "from": {"lat": NaN, "lon": 2}, "to": {"lat": 1, "lon": 2}}]}',
+                 '{"scenarios": Infinity}'):
+        (issue,) = errors_of(text, "json")
+        assert "is not a number JSON allows" in issue.message
+    (issue,) = errors_of("[" * 100_000 + "]" * 100_000, "json")
+    assert "nested too deeply" in issue.message
     (issue,) = errors_of('{"scenarios": [}', "json")
     assert issue.line == 1 and "not valid JSON" in issue.message
 

@@ -9,6 +9,7 @@ close reports; open ones with a location appear on the data-quality map.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, url_for
@@ -142,6 +143,8 @@ def create_feedback():
                       step=step)
     if "location" in body:
         where = (float(body["location"]["lat"]), float(body["location"]["lon"]))
+        if not all(math.isfinite(v) for v in where):
+            raise Problem("invalid-request", "location: lat and lon must be finite numbers")
     if where is not None:
         fields["lat"], fields["lon"] = where
     with get_db().write() as session:

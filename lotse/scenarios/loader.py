@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import difflib
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +130,10 @@ class _Converter:
         self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             value = self.loader.construct_object(node, deep=True)
+            if isinstance(value, float) and not math.isfinite(value):
+                self.issues.append(Issue(f"'{node.value}' is not a finite number", node.start_mark.line + 1,
+                                         node.start_mark.column + 1, pointer=_pointer(path)))
+                return 0.0
             if isinstance(value, (dt.date, dt.datetime)):
                 return value.isoformat()
             if isinstance(value, bytes):
@@ -158,6 +163,11 @@ class _TooDeep(Exception):
     pass
 
 
+def _no_constant(name: str) -> Any:
+    """JSON has no NaN or Infinity; Python's parser would accept them."""
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def _pointer(path: Path_) -> str:
     return "/" + "/".join(str(p) for p in path)
 
@@ -182,9 +192,13 @@ def load_suite(text: str, *, fmt: str = "yaml", source: str = "suite",
     key_marks: dict[Path_, tuple[int, int]] = {}
     if fmt == "json":
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
             raise SuiteError([Issue(f"not valid JSON: {exc.msg}", exc.lineno, exc.colno)], source) from None
+        except ValueError as exc:
+            raise SuiteError([Issue(f"not valid JSON: {exc}")], source) from None
+        except RecursionError:
+            raise SuiteError([Issue("the suite is nested too deeply")], source) from None
     else:
         data, marks, key_marks, issues = _compose(text)
         if issues:
