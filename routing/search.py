@@ -104,7 +104,12 @@ class Plane:
 
     def distance_to(self, lat: float, lon: float) -> np.ndarray:
         """Plane distance (m) from every state's end node to a point."""
-        return np.hypot(self.to_x - lon * self.kx, self.to_y - lat * EARTH_M_PER_DEG)
+        dx = self.to_x - lon * self.kx  # in place: np.hypot is several times slower
+        dy = self.to_y - lat * EARTH_M_PER_DEG
+        dx *= dx
+        dy *= dy
+        dx += dy
+        return np.sqrt(dx, out=dx)
 
 
 def cost_per_m_bound(plane: Plane, state_cost: np.ndarray) -> float:
@@ -163,7 +168,10 @@ def shortest_path(
         h = potential
         if arc_from is None:
             arc_from = arc_sources(matrix)
-        data = np.maximum(matrix.data + h[matrix.indices] - h[arc_from], MIN_WEIGHT)
+        data = h[matrix.indices]  # w + h(to) - h(from), in place
+        data += matrix.data
+        data -= h[arc_from]
+        np.maximum(data, MIN_WEIGHT, out=data)
         h_start = h[s_states]
         h_end = h[e_states]
     # the virtual source: row n, one arc to each start state
@@ -247,5 +255,8 @@ def search_towards(costs, plane: Plane, starts: list[Endpoint], ends: list[Endpo
         ratios.append(result.cost / h0)  # a deque: the oldest falls out
         costs.learnt = getattr(costs, "learnt", 0) + 1
         if costs.learnt % 8 == 0:  # refreshed now and then: a percentile is not free
-            costs.ratio_estimate = float(np.percentile(ratios, RATIO_QUANTILE))
+            try:
+                costs.ratio_estimate = float(np.percentile(tuple(ratios), RATIO_QUANTILE))
+            except RuntimeError:  # another thread appended meanwhile: refresh next time
+                pass
     return result
