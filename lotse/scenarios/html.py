@@ -80,6 +80,10 @@ def _num(value: Any, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
+def _delta(value: Any) -> str:
+    return "—" if value is None else f"{value:+g}"
+
+
 def _value(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k} {v}" for k, v in value.items())
@@ -211,7 +215,7 @@ def _change_section(i: int, c: ScenarioChange, lang: str) -> list[str]:
         out.append(f"<p>{_e(c.note)}</p>")
     if c.metrics:
         rows = "".join(f'<tr><th scope="row">{_e(LABELS.get(k, k))}</th><td>{_num(v["before"])}</td>'
-                       f'<td>{_num(v["after"])}</td><td>{_num(v["delta"])}</td></tr>' for k, v in c.metrics.items())
+                       f'<td>{_num(v["after"])}</td><td>{_delta(v["delta"])}</td></tr>' for k, v in c.metrics.items())
         out.append(f"<table><caption>Figures of {_e(c.name)} that changed</caption><thead><tr>"
                    '<th scope="col">Figure</th><th scope="col">Before</th><th scope="col">After</th>'
                    f'<th scope="col">Change</th></tr></thead><tbody>{rows}</tbody></table>')
