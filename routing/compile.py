@@ -15,6 +15,15 @@ that crossing: a crossing node at the junction itself or on the road within
 unmarked crossing ("none", not mapped). On data with separate sidewalks and
 crossing ways, the crossing way meets the road at its crossing node and the
 same rule finds exactly that road crossed, with the node's attributes.
+
+Known limit: the side is chosen anew at every move. Joining a centreline
+street from a footway and leaving it to a footway on the other side crosses
+nothing at either move, although the walker crossed the street somewhere
+(and walking along a street through a crossing node of it crosses nothing
+either). States do not carry the side of the street; until they do,
+:func:`routing.costs.road_join_costs` prices joining and leaving a street
+(half a crossing each) and :func:`routing.audit.implied_crossings` reports
+such side switches in the audit.
 """
 
 from __future__ import annotations
