@@ -325,13 +325,15 @@ def penalised(graph: CompiledGraph, costs: Costs, states: np.ndarray, factor: fl
 
 def route_cost(graph: CompiledGraph, costs: Costs, legs) -> float:
     """Cost of a route's legs (:class:`routing.route.Leg`) under ``costs``: parts of states and the moves between."""
-    total = 0.0
-    for leg in legs:
-        length = float(graph.edge_len[graph.state_edge[leg.state]])
-        total += float(costs.state[leg.state]) * (leg.length_m / length if length > 0 else 0.0)
-        if leg.transition is not None:
-            total += float(costs.trans[leg.transition])
-    return total
+    if not legs:
+        return 0.0
+    states = np.fromiter((leg.state for leg in legs), dtype=np.int64, count=len(legs))
+    walked = np.fromiter((leg.length_m for leg in legs), dtype=np.float64, count=len(legs))
+    moves = [leg.transition for leg in legs if leg.transition is not None]
+    length = graph.edge_len[graph.state_edge[states]].astype(np.float64)
+    share = np.divide(walked, length, out=np.zeros_like(walked), where=length > 0)
+    parts = np.where(share > 0, costs.state[states] * share, 0.0)  # an untouched inf state costs nothing
+    return float(parts.sum() + costs.trans[moves].sum())
 
 
 class CostCache:

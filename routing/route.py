@@ -82,9 +82,31 @@ def leg_coords(graph: CompiledGraph, leg: Leg) -> np.ndarray:
 
 
 def assemble_geometry(graph: CompiledGraph, legs: list[Leg]) -> np.ndarray:
-    """Concatenated geometry of all legs without repeated joint points."""
-    parts = []
+    """Concatenated geometry of all legs without repeated joint points.
+
+    Whole legs (all but usually the first and the last) are gathered from the
+    geometry columns by index in one step; only partial legs are cut.
+    """
+    a = graph.arrays
+    offsets, fwd, state_edge, edge_len = a["geom_offsets"], a["state_fwd"], a["state_edge"], a["edge_len"]
+    parts: list[np.ndarray] = []
+    run: list[np.ndarray] = []  # point indices of consecutive whole legs
+
+    def flush() -> None:
+        if run:
+            idx = np.concatenate(run)
+            parts.append(np.column_stack((a["geom_lat"][idx], a["geom_lon"][idx])))
+            run.clear()
+
     for i, leg in enumerate(legs):
-        c = leg_coords(graph, leg)
-        parts.append(c if i == 0 else c[1:])
+        e = int(state_edge[leg.state])
+        if leg.start_m <= 0.0 and leg.end_m >= float(edge_len[e]):
+            lo, hi = int(offsets[e]), int(offsets[e + 1])
+            idx = np.arange(lo, hi) if fwd[leg.state] else np.arange(hi - 1, lo - 1, -1)
+            run.append(idx if i == 0 else idx[1:])
+        else:
+            flush()
+            c = leg_coords(graph, leg)
+            parts.append(c if i == 0 else c[1:])
+    flush()
     return np.vstack(parts) if parts else np.empty((0, 2))
