@@ -64,6 +64,9 @@ def test_route_on_the_demo_map(client):
         ('{"from": {"lat": "x", "lon": 7.76}, "to": {"lat": 49.44, "lon": 7.76}}', "application/json", 422, "invalid-request"),
         ('{"from": [1, 2], "to": {"lat": 49.44, "lon": 7.76}}', "application/json", 422, "invalid-request"),
         ('[]', "application/json", 422, "invalid-request"),
+        ('{"from": {"lat": NaN, "lon": 7.76}, "to": {"lat": 49.44, "lon": 7.76}}', "application/json", 422, "invalid-request"),
+        ('{"from": {"lat": 49.44, "lon": Infinity}, "to": {"lat": 49.44, "lon": 7.76}}', "application/json", 422, "invalid-request"),
+        (b"\xff\xfe{", "application/json", 400, "malformed-json"),
     ],
 )
 def test_bad_requests_are_problems(client, data, content_type, status, slug):

@@ -7,6 +7,7 @@ these attachments, and a test fails when a route has none.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Callable
 
 from flask import request
@@ -48,8 +49,10 @@ def validated_json(schema: dict) -> Any:
     if not raw.strip():
         raise Problem("invalid-request", "The request needs a JSON body.")
     try:
-        body = request.get_json(force=True, silent=False)
-    except Exception:  # werkzeug raises BadRequest with an HTML description
+        body = json.loads(raw, parse_constant=_reject_constant)
+    except _NonFiniteNumber as exc:
+        raise Problem("invalid-request", f"{exc} is not a number JSON allows; send finite numbers.") from None
+    except (ValueError, UnicodeDecodeError):
         raise Problem("malformed-json", "The request body is not valid JSON.") from None
     validator = _validators.get(id(schema))
     if validator is None:
@@ -59,6 +62,14 @@ def validated_json(schema: dict) -> Any:
         raise Problem("invalid-request", "; ".join(_describe(e) for e in errors[:5]),
                       errors=[{"pointer": _pointer(e), "message": e.message} for e in errors[:20]])
     return body
+
+
+class _NonFiniteNumber(ValueError):
+    """NaN or Infinity in a request: Python's parser accepts them, JSON does not."""
+
+
+def _reject_constant(name: str):
+    raise _NonFiniteNumber(name)
 
 
 def _pointer(error) -> str:
