@@ -1,0 +1,74 @@
+"""Expansion of abbreviations that a speech engine would spell out.
+
+espeak-ng reads "Mainzer Str." as "Mainzer S T E R" and "Hbf" as "H B F", so
+every name and free text goes through here before it is spoken. The rules use
+word boundaries so that "Bf" does not touch "Bfeld" and "Str." is only
+expanded where it is an abbreviation.
+"""
+
+from __future__ import annotations
+
+import re
+
+# (pattern, replacement), applied in order. Names first, free text after.
+_NAME_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        # "St." before a name (anywhere, usually at the start) -> "Sankt"
+        (r"\bSt\.(?=\s*-?\s*[A-ZÄÖÜ])\s*(-?)\s*", r"Sankt\1" + "\u0000"),
+        (r"\bDr\.\s*(-?)\s*", "Doktor\\1\u0000"),
+        (r"\bProf\.\s*(-?)\s*", "Professor\\1\u0000"),
+        (r"\bBgm\.\s*(-?)\s*", "Bürgermeister\\1\u0000"),
+        (r"\bGebr\.\s*(-?)\s*", "Gebrüder\\1\u0000"),
+        (r"\bGeschw\.\s*(-?)\s*", "Geschwister\\1\u0000"),
+        (r"(?<=[\s-])v\.\s*(-?)\s*(?=[A-ZÄÖÜ])", "von\\1\u0000"),
+        # "Str." / "Str" as a word of its own, "-Str." in hyphenated names
+        (r"\bStr\.?(?![\wäöüß])", "Straße"),
+        # "Schillerstr." / "Schillerstr" as a suffix
+        (r"(?<=[a-zäöüß])str\.?(?![\wäöüß])", "straße"),
+        (r"\bPl\.(?!\w)", "Platz"),
+        (r"(?<=[a-zäöüß])pl\.(?!\w)", "platz"),
+        (r"\bHbf\b\.?", "Hauptbahnhof"),
+        (r"\bBf\b\.?", "Bahnhof"),
+    )
+)
+
+_TEXT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"\bca\.\s*", "circa "),
+        (r"\bz\.\s?B\.", "zum Beispiel"),
+        (r"\bbzw\.", "beziehungsweise"),
+        (r"\bggf\.", "gegebenenfalls"),
+        (r"\binkl\.", "inklusive"),
+        (r"\busw\.", "und so weiter"),
+        (r"\bNr\.\s*", "Nummer "),
+        (r"\bvsl\.", "voraussichtlich"),
+        (r"(?<=\d)\s?m\b(?![\wäöüß])", " Meter"),
+        (r"(?<=\d)\s?cm\b", " Zentimeter"),
+        (r"(?<=\d)\s?km\b", " Kilometer"),
+    )
+)
+
+
+def _tidy(text: str) -> str:
+    """Resolve the joiner marker left by prefix rules and collapse spaces."""
+    # A prefix followed by a hyphen keeps it ("Doktor-Karl-Straße");
+    # otherwise the marker becomes one space ("Sankt Martin").
+    text = text.replace("-\u0000", "-").replace("\u0000", " ")
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def expand_name(name: str) -> str:
+    """Expand abbreviations in a street, place or stop name."""
+    for pattern, repl in _NAME_RULES:
+        name = pattern.sub(repl, name)
+    return _tidy(name)
+
+
+def expand_text(text: str) -> str:
+    """Expand abbreviations in free German text (hazard descriptions)."""
+    text = expand_name(text)
+    for pattern, repl in _TEXT_RULES:
+        text = pattern.sub(repl, text)
+    return _tidy(text)
