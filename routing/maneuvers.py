@@ -36,6 +36,7 @@ COMPOUND_M = 15.0  # two turns this close become "links und gleich wieder rechts
 ARRIVE_AHEAD_M = 4.0
 LANDMARK_M = 20.0  # a stop this close to the route is passed; this close to the goal, it is there
 LANDMARK_KINDS = ("bus_stop", "stop", "station")
+REFERENCE_MIN_M, REFERENCE_MAX_M = 8.0, 40.0  # a depart reference is close, but not where one stands
 
 CARDINALS = ("n", "ne", "e", "se", "s", "sw", "w", "nw")
 
@@ -162,8 +163,9 @@ def find_maneuvers(graph: CompiledGraph, route: Route) -> list[Maneuver]:
     first = segs[0]
     emit(Maneuver(
         kind="depart", location=first.location, distance_m=0.0, bearing=round(first.bearing_in, 1),
-        street=first.name, way_kind=first.kind, cardinal=cardinal(first.bearing_in), reference=first.name,
+        street=first.name, way_kind=first.kind, cardinal=cardinal(first.bearing_in),
         steps=_steps(graph, first) if first.kind == "steps" else None,
+        **_depart_reference(graph, route, first.bearing_in),
     ), 0.0)
     pending_angle = 0.0  # heading change carried over a wiggle
     for i in range(1, len(segs)):
@@ -218,6 +220,28 @@ def find_maneuvers(graph: CompiledGraph, route: Route) -> list[Maneuver]:
     for i, m in enumerate(out):
         m.distance_m = round(at[i + 1] - at[i], 1) if i + 1 < len(out) else 0.0
     return out
+
+
+def _depart_reference(graph: CompiledGraph, route: Route, heading: float) -> dict:
+    """A recognisable place near the start, and the walking direction relative to facing it.
+
+    "Mit Blick zur Bushaltestelle Rathaus ist das auf 3 Uhr" helps a walker who
+    knows where they stand but not where north is. Only places between
+    :data:`REFERENCE_MIN_M` and :data:`REFERENCE_MAX_M` away serve: standing on
+    a place gives no direction, and a far one cannot be pointed at.
+    """
+    lat, lon = route.origin
+    best = None
+    for place in _landmark_places(graph):
+        d = float(haversine_m(lat, lon, place["lat"], place["lon"]))
+        if REFERENCE_MIN_M <= d <= REFERENCE_MAX_M and (best is None or d < best[0]):
+            best = (d, place)
+    if best is None:
+        return {}
+    place = best[1]
+    angle = turn_angle_deg(bearing_deg(lat, lon, place["lat"], place["lon"]), heading)
+    return {"reference": place["name"], "turn_angle": round(angle, 1), "clock": clock_from_angle(angle),
+            "modifier": modifier(angle)}
 
 
 def _arrival_side(route: Route, heading: float) -> str:

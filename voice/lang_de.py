@@ -209,7 +209,10 @@ def depart(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
     if m.reference:
         ref = _reference_phrase(m.reference)
         main.append(f"mit Blick {ref.to} ist das {position(m, st)}")
-    return join(pre), join(*main), post_text(m, st)
+    text = join(*main)
+    if m.steps is not None:  # the route begins on steps: say them at once
+        text = f"{text} {steps(m, st, None)[1]}"
+    return join(pre), text, post_text(m, st)
 
 
 def _reference_phrase(name: str) -> NounPhrase:
@@ -494,6 +497,8 @@ def summary(s: RouteSummary, st: Style) -> str:
     flights = s.flights_of_steps
     if len(flights) == 1:
         out.append(_attach("eine Treppe", _flight(flights[0])))
+    elif 1 < len(flights) <= 3 and len({_flight(x) for x in flights}) == 1:
+        out.append(_cap(_attach(f"{count_word(len(flights))} Treppen", "jeweils " + _flight(flights[0]))))
     elif 1 < len(flights) <= 3:
         items = [_attach(f"die {_ORDINALS[i]}", _flight(x)) for i, x in enumerate(flights)]
         out.append(_cap(f"{count_word(len(flights))} Treppen: " + "; ".join(items)))

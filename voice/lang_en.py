@@ -211,7 +211,10 @@ def depart(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
     if m.reference:
         where = f"at {clock_words(clock_of(m))}" if _clocked(m, st) else _TOWARDS[modifier_of(m)]
         main.append(f"facing {normalise_name(m.reference)}, that is {where}")
-    return join(f"your route starts{way or ' here'}"), join(*main), post_text(m, st)
+    text = join(*main)
+    if m.steps is not None:  # the route begins on steps: say them at once
+        text = f"{text} {steps(m, st, None)[1]}"
+    return join(f"your route starts{way or ' here'}"), text, post_text(m, st)
 
 
 def continue_(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
@@ -468,6 +471,11 @@ def summary(s: RouteSummary, st: Style) -> str:
     flights = s.flights_of_steps
     if len(flights) == 1:
         out.append(_attach("one staircase", _flight(flights[0])))
+    elif 1 < len(flights) <= 3 and len({_flight(x) for x in flights}) == 1:
+        details = _flight(flights[0])
+        scope = "both" if len(flights) == 2 else f"all {count_word(len(flights))}"
+        details = f"each {details}" if details.startswith(("with ", "without ")) else f"{details} for {scope}"
+        out.append(_cap(_attach(f"{count_word(len(flights))} staircases", details)))
     elif 1 < len(flights) <= 3:
         items = [_attach(f"the {_ORDINALS[i]}", _flight(x)) for i, x in enumerate(flights)]
         out.append(_cap(f"{count_word(len(flights))} staircases: " + "; ".join(items)))
