@@ -1,0 +1,369 @@
+"""Fit the radio model of a deployment from a survey walk.
+
+A city installs beacons, then someone walks the area with a phone and marks
+where each scan was taken (labelled scans). From these, :func:`calibrate`
+fits the measured power (``tx_power``, shared or per beacon) and the
+path-loss exponent, the reading noise, and how much the positioning
+accuracy radius must be scaled to hold its 2/3 promise there.
+
+Phones differ in receiver gain, so every scan gets its own gain offset
+(with the same Gaussian prior that positioning integrates out); the fitted
+``tx_power`` therefore describes the beacon, not the survey phone.
+
+Evaluate a calibration only on scans it was not fitted on (another phone,
+another walk): in-sample figures flatter it.
+
+Known limitation: readings near the receiver's sensitivity are censored (a
+beacon is only reported when it happens to be strong), which biases the
+fitted exponent low when many far beacons are in the survey. Positioning
+uses the same uncensored model, so the fit stays consistent with it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+
+import numpy as np
+from scipy import sparse
+
+from routing.geo import haversine_m
+
+from .model import PATH_LOSS_EXPONENT_RANGE, TX_POWER_RANGE, Beacon
+from .params import ACCURACY_QUANTILE, PositioningParams
+from .positioning import BeaconIndex, NoPositionError, _Pool, locate, locate_many
+
+__all__ = ["LabelledScan", "Calibration", "CalibrationError", "calibrate"]
+
+#: Prior sd (dB) of a beacon's own tx_power around the shared one: same
+#: hardware and settings differ little, so few readings must not move it far.
+PER_BEACON_SD_DB = 3.0
+#: Fewest fixes of one method to fit its accuracy scale.
+MIN_FIXES_FOR_SCALE = 20
+#: Fewest (spot, beacon) groups with repeated readings to estimate the scan correlation.
+MIN_GROUPS_FOR_CORRELATION = 30
+
+
+class CalibrationError(ValueError):
+    """The survey cannot support a fit (too few scans or readings)."""
+
+
+class LabelledScan(NamedTuple):
+    """One survey scan: readings as for :func:`beacons.positioning.locate` and the true position.
+
+    ``spot`` optionally names a stop of the survey walk: scans sharing a spot
+    were taken consecutively at one place with one phone. They show how much
+    of the noise consecutive scans share (``scan_correlation``).
+    """
+
+    readings: Sequence[Any]
+    lat: float
+    lon: float
+    spot: str | None = None
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Result of :func:`calibrate`.
+
+    Attributes
+    ----------
+    tx_power, path_loss_exponent
+        Shared model parameters of the surveyed beacons.
+    tx_power_by_beacon
+        Per-beacon measured power (only with ``per_beacon=True``).
+    noise_db
+        Robust standard deviation of a reading around the fitted model.
+    accuracy_scales
+        Multiplier of the accuracy radius per estimator
+        (``likelihood``, ``centroid``, ``proximity``) and, for fixes from
+        several scans, ``combined`` (only when the survey names spots).
+    scan_correlation
+        Share of the reading noise common to consecutive scans at one spot,
+        when the survey names spots; else None (keep the default).
+    surveyed
+        Ids of the beacons with readings in the survey.
+    n_scans, n_readings
+        Size of the survey used.
+    """
+
+    tx_power: float
+    path_loss_exponent: float
+    tx_power_by_beacon: dict[str, float] = field(default_factory=dict)
+    noise_db: float = 6.0
+    accuracy_scales: dict[str, float] = field(default_factory=dict)
+    scan_correlation: float | None = None
+    surveyed: tuple[str, ...] = ()
+    n_scans: int = 0
+    n_readings: int = 0
+
+    def apply(self, beacons: Iterable[Beacon | Mapping[str, Any]] | Mapping[str, Any],
+              *, only_surveyed: bool = True) -> list[Beacon]:
+        """Beacons with the fitted ``tx_power``/``path_loss_exponent`` written in.
+
+        Beacons the survey never heard keep their values unless
+        ``only_surveyed`` is false.
+        """
+        out = []
+        surveyed = set(self.surveyed)
+        for b in BeaconIndex(beacons).values():
+            if only_surveyed and b.id not in surveyed:
+                out.append(b)
+                continue
+            out.append(replace(
+                b,
+                tx_power=self.tx_power_by_beacon.get(b.id, self.tx_power),
+                path_loss_exponent=self.path_loss_exponent,
+            ))
+        return out
+
+    def params(self, base: PositioningParams | None = None) -> PositioningParams:
+        """Positioning settings with the fitted noise level and accuracy scales."""
+        base = base or PositioningParams()
+        s = self.accuracy_scales
+        return replace(
+            base,
+            noise_db=self.noise_db,
+            scan_correlation=(base.scan_correlation if self.scan_correlation is None
+                              else self.scan_correlation),
+            accuracy_scale_likelihood=s.get("likelihood", base.accuracy_scale_likelihood),
+            accuracy_scale_centroid=s.get("centroid", base.accuracy_scale_centroid),
+            accuracy_scale_proximity=s.get("proximity", base.accuracy_scale_proximity),
+            accuracy_scale_combined=s.get("combined", base.accuracy_scale_combined),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        out = asdict(self)
+        out["surveyed"] = list(self.surveyed)
+        return out
+
+
+def _collect(samples: Sequence[LabelledScan], index: BeaconIndex, params: PositioningParams):
+    """Flatten the survey into per-reading arrays (scan no., beacon no., rssi, log10 distance)."""
+    ids: dict[str, int] = {}
+    spots: dict[str, int] = {}
+    scan_of, beacon_of, rssi, logd, spot_of = [], [], [], [], []
+    n_scans = 0
+    for sample in samples:
+        pool = _Pool()
+        pool.add_scan(sample.readings, index, params)
+        if not pool.rssi:
+            continue
+        for bid, values in pool.rssi.items():
+            b = index[bid]
+            d = float(haversine_m(sample.lat, sample.lon, b.lat, b.lon))
+            d3 = math.sqrt(d * d + params.antenna_height_m**2)
+            j = ids.setdefault(bid, len(ids))
+            spot = -1 if sample.spot is None else spots.setdefault(str(sample.spot), len(spots))
+            for v in values:
+                spot_of.append(spot)
+                scan_of.append(n_scans)
+                beacon_of.append(j)
+                rssi.append(v)
+                logd.append(math.log10(max(d3, 1e-3)))
+        n_scans += 1
+    return (list(ids), n_scans, np.array(scan_of, dtype=int), np.array(beacon_of, dtype=int),
+            np.array(rssi, dtype=float), np.array(logd, dtype=float), np.array(spot_of, dtype=int))
+
+
+def _scan_correlation(resid: np.ndarray, spot_of: np.ndarray, beacon_of: np.ndarray) -> float | None:
+    """Share of residual variance common to readings of one beacon at one spot.
+
+    ``1 - within-group variance / total variance`` over (spot, beacon)
+    groups with at least two readings; None with fewer than
+    ``MIN_GROUPS_FOR_CORRELATION`` such groups.
+    """
+    ok = spot_of >= 0
+    if not np.any(ok):
+        return None
+    key = spot_of[ok].astype(np.int64) * (int(beacon_of.max()) + 1) + beacon_of[ok]
+    r = resid[ok]
+    _, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
+    multi = counts[inv] >= 2
+    if np.sum(counts >= 2) < MIN_GROUPS_FOR_CORRELATION:
+        return None
+    means = np.bincount(inv, r) / counts
+    dev = (r - means[inv])[multi]
+    within = np.sum(dev**2) / np.sum(1.0 - 1.0 / counts[inv][multi])
+    total = float(np.var(r[multi]))
+    if total <= 0:
+        return None
+    return float(np.clip(1.0 - within / total, 0.0, 1.0))
+
+
+def _fit_model(n_scans, scan_of, beacon_of, rssi, logd, n_beacons, *, per_beacon, fit_exponent,
+               exponent0, noise_db, params, iterations: int = 12):
+    """Robust linear fit of tx_power, exponent and per-beacon offsets, per-scan gains integrated out.
+
+    Model ``rssi = P + delta_j + g_s - 10 n log10(d) + e``. The gains ``g_s``
+    (prior sd ``gain_sd_db``) are eliminated in closed form (Schur
+    complement), so the normal equations are only as large as the number of
+    beacons - a city-wide survey with thousands of scans stays cheap.
+    Huber weights (iteratively reweighted) limit the pull of outliers.
+
+    Returns the parameter vector ``[P, n, delta_1..delta_B]``, the per-scan
+    gains and the residuals in dB.
+    """
+    m = len(rssi)
+    nb = n_beacons if per_beacon else 0
+    cols = [sparse.csr_matrix(np.ones((m, 1)))]
+    y = rssi.astype(float).copy()
+    if fit_exponent:
+        cols.append(sparse.csr_matrix((-10.0 * logd)[:, None]))
+    else:
+        y = y + 10.0 * exponent0 * logd
+    if per_beacon:
+        cols.append(sparse.csr_matrix((np.ones(m), (np.arange(m), beacon_of)), shape=(m, nb)))
+    a = sparse.hstack(cols).tocsr()
+    n_par = a.shape[1]
+    agg = sparse.csr_matrix((np.ones(m), (scan_of, np.arange(m))), shape=(n_scans, m))
+    prior = np.zeros(n_par)
+    if per_beacon:
+        prior[n_par - nb:] = 1.0 / PER_BEACON_SD_DB**2
+
+    w = np.ones(m)
+    sigma = noise_db
+    theta = np.zeros(n_par)
+    gains = np.zeros(n_scans)
+    for _ in range(iterations):
+        lam = sigma**2 / params.gain_sd_db**2
+        wa = a.multiply(w[:, None]).tocsr()
+        b = (agg @ wa).tocsr()                      # per scan: sum of w a
+        c = agg @ (w * y)                           # per scan: sum of w y
+        denom = np.asarray(agg @ w).ravel() + lam
+        inv = sparse.diags(1.0 / denom)
+        h = (a.T @ wa - b.T @ inv @ b).toarray() + np.diag(prior * sigma**2)
+        rhs = a.T @ (w * y) - b.T @ (c / denom)
+        theta = np.linalg.solve(h, np.asarray(rhs).ravel())
+        gains = (c - b @ theta) / denom
+        resid = y - a @ theta - gains[scan_of]
+        mad = float(np.median(np.abs(resid - np.median(resid))))
+        sigma = max(1.4826 * mad, 0.5)
+        z = np.abs(resid) / sigma
+        w = np.minimum(1.0, 2.0 / np.maximum(z, 1e-9))
+    if not fit_exponent:
+        theta = np.concatenate([theta[:1], [exponent0], theta[1:]])
+    return theta, gains, resid
+
+
+def calibrate(
+    samples: Iterable[LabelledScan],
+    beacons: BeaconIndex | Iterable[Beacon | Mapping[str, Any]] | Mapping[str, Any],
+    *,
+    per_beacon: bool = False,
+    fit_exponent: bool = True,
+    fit_accuracy: bool = True,
+    combine: int = 3,
+    params: PositioningParams | None = None,
+) -> Calibration:
+    """Fit the deployment's radio model from labelled scans.
+
+    Parameters
+    ----------
+    samples
+        Survey scans with their true positions (:class:`LabelledScan`).
+    beacons
+        The registry (as for :func:`beacons.positioning.locate`).
+    per_beacon
+        Also fit a ``tx_power`` per beacon (shrunk towards the shared value).
+    fit_exponent
+        Fit the path-loss exponent; otherwise keep the beacons' (median) value.
+    fit_accuracy
+        Replay the survey through :func:`locate` with the fitted model and
+        scale each estimator's accuracy so that 2/3 of its fixes fall inside;
+        with named spots also windows of ``combine`` consecutive scans
+        through :func:`locate_many`.
+    combine
+        Window size for the multi-scan accuracy scale (the number of scans
+        the app combines).
+    params
+        Base positioning settings.
+
+    Raises
+    ------
+    CalibrationError
+        With fewer than 5 usable scans or fewer than 20 readings.
+    """
+    params = params or PositioningParams()
+    index = beacons if isinstance(beacons, BeaconIndex) else BeaconIndex(beacons)
+    samples = list(samples)
+    ids, n_scans, scan_of, beacon_of, rssi, logd, spot_of = _collect(samples, index, params)
+    if n_scans < 5 or len(rssi) < 20:
+        raise CalibrationError(
+            f"survey too small: {n_scans} usable scans and {len(rssi)} readings "
+            "(need at least 5 scans and 20 readings)"
+        )
+    exponent0 = float(np.median([index[i].path_loss_exponent for i in ids]))
+    x, _, resid = _fit_model(n_scans, scan_of, beacon_of, rssi, logd, len(ids),
+                             per_beacon=per_beacon, fit_exponent=fit_exponent,
+                             exponent0=exponent0, noise_db=params.noise_db, params=params)
+    lo_tx, hi_tx = TX_POWER_RANGE
+    lo_n, hi_n = PATH_LOSS_EXPONENT_RANGE
+    tx_shared = float(np.clip(x[0], lo_tx, hi_tx))
+    exponent = float(np.clip(x[1], lo_n, hi_n))
+    by_beacon = {}
+    if per_beacon:
+        by_beacon = {bid: float(np.clip(x[0] + x[2 + j], lo_tx, hi_tx)) for j, bid in enumerate(ids)}
+    # Robust sd; the per-scan gains absorb one degree of freedom per scan.
+    mad = float(np.median(np.abs(resid - np.median(resid))))
+    dof = max(len(rssi) - n_scans - 2, 1)
+    noise = max(1.4826 * mad * math.sqrt(len(rssi) / dof), 1.0)
+
+    cal = Calibration(
+        tx_power=tx_shared, path_loss_exponent=exponent, tx_power_by_beacon=by_beacon,
+        noise_db=noise, scan_correlation=_scan_correlation(resid, spot_of, beacon_of),
+        surveyed=tuple(ids), n_scans=n_scans, n_readings=int(len(rssi)),
+    )
+    if fit_accuracy:
+        scales = _fit_accuracy_scales(cal, samples, index, params, combine)
+        cal = replace(cal, accuracy_scales=scales)
+    return cal
+
+
+def _fit_accuracy_scales(cal: Calibration, samples: Sequence[LabelledScan], index: BeaconIndex,
+                         params: PositioningParams, combine: int) -> dict[str, float]:
+    """Scale factors that put 2/3 of the survey's true positions inside ``accuracy_m``.
+
+    First per estimator on single scans; then, with those applied, one factor
+    for fixes from ``combine`` consecutive scans at one spot.
+    """
+    fitted_index = BeaconIndex(cal.apply(index))
+    base = replace(cal.params(params), accuracy_scale_likelihood=1.0, accuracy_scale_centroid=1.0,
+                   accuracy_scale_proximity=1.0, accuracy_scale_combined=1.0)
+    ratios: dict[str, list[float]] = {}
+    for sample in samples:
+        try:
+            fix = locate(sample.readings, fitted_index, params=base)
+        except NoPositionError:
+            continue
+        err = float(haversine_m(fix.lat, fix.lon, sample.lat, sample.lon))
+        ratios.setdefault(fix.method, []).append(err / fix.accuracy_m)
+    scales = {m: _quantile_scale(r) for m, r in ratios.items() if len(r) >= MIN_FIXES_FOR_SCALE}
+
+    by_spot: dict[str, list[LabelledScan]] = {}
+    for sample in samples:
+        if sample.spot is not None:
+            by_spot.setdefault(str(sample.spot), []).append(sample)
+    scaled = replace(base, accuracy_scale_likelihood=scales.get("likelihood", 1.0),
+                     accuracy_scale_centroid=scales.get("centroid", 1.0),
+                     accuracy_scale_proximity=scales.get("proximity", 1.0))
+    combined: list[float] = []
+    for group in by_spot.values():
+        for k in range(0, len(group) - combine + 1, combine):
+            window = group[k:k + combine]
+            try:
+                fix = locate_many([s.readings for s in window], fitted_index, params=scaled)
+            except NoPositionError:
+                continue
+            err = float(haversine_m(fix.lat, fix.lon, window[0].lat, window[0].lon))
+            combined.append(err / fix.accuracy_m)
+    if combine > 1 and len(combined) >= MIN_FIXES_FOR_SCALE:
+        scales["combined"] = _quantile_scale(combined)
+    return scales
+
+
+def _quantile_scale(ratios: Sequence[float]) -> float:
+    """The ``ACCURACY_QUANTILE`` of error/accuracy ratios, i.e. the factor giving that coverage."""
+    return float(max(np.quantile(ratios, ACCURACY_QUANTILE), 1e-3))

@@ -1,0 +1,91 @@
+"""Calibration recovers known radio parameters from synthetic survey scans."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from beacons.calibration import CalibrationError, LabelledScan, calibrate
+from beacons.estimators import expected_rssi
+from beacons.model import Beacon
+from beacons.params import PositioningParams
+from beacons.positioning import BeaconIndex
+from routing.geo import LocalFrame
+
+FRAME = LocalFrame(49.4440, 7.7690)
+H = PositioningParams().antenna_height_m
+GRID = [(x, y) for x in (0.0, 8.0, 16.0) for y in (0.0, 8.0, 16.0)]
+
+
+def registry() -> BeaconIndex:
+    beacons = []
+    for k, (x, y) in enumerate(GRID):
+        lat, lon = FRAME.to_latlon(x, y)
+        beacons.append(Beacon(id=f"b{k}", lat=float(lat), lon=float(lon), label=f"Beacon {k}"))
+    return BeaconIndex(beacons)
+
+
+def survey(tx, n, noise_db, n_spots=60, per_spot=3, gain_sd=6.0, seed=0):
+    """Labelled scans at random spots; tx may be a list (per beacon); each scan has a phone gain."""
+    rng = np.random.default_rng(seed)
+    tx = np.broadcast_to(np.asarray(tx, dtype=float), (len(GRID),))
+    bxy = np.array(GRID)
+    out = []
+    for s in range(n_spots):
+        x, y = rng.uniform(-2, 18, 2)
+        lat, lon = FRAME.to_latlon(x, y)
+        shared = rng.normal(0, noise_db * math.sqrt(0.5), len(GRID))  # what consecutive scans share
+        for _ in range(per_spot):
+            d = np.hypot(bxy[:, 0] - x, bxy[:, 1] - y)
+            rssi = expected_rssi(d, tx, n, H) + rng.normal(0, gain_sd) + shared \
+                + rng.normal(0, noise_db * math.sqrt(0.5), len(GRID))
+            # No sensitivity cut: censoring of weak readings would bias the fit (see calibrate's notes).
+            readings = [(f"b{k}", float(r)) for k, r in enumerate(rssi)]
+            out.append(LabelledScan(readings, float(lat), float(lon), spot=f"s{s}"))
+    return out
+
+
+def test_recovers_shared_tx_power_and_exponent():
+    cal = calibrate(survey(-68.0, 2.7, 4.0), registry(), fit_accuracy=False)
+    assert cal.tx_power == pytest.approx(-68.0, abs=1.5)
+    assert cal.path_loss_exponent == pytest.approx(2.7, abs=0.15)
+    assert cal.noise_db == pytest.approx(4.0, abs=0.8)
+    assert cal.scan_correlation == pytest.approx(0.5, abs=0.15)
+    assert set(cal.surveyed) == {f"b{k}" for k in range(len(GRID))}
+
+
+def test_recovers_per_beacon_tx_power():
+    tx = np.full(len(GRID), -62.0)
+    tx[4] = -70.0  # one weaker beacon (older battery, mounted behind glass)
+    cal = calibrate(survey(list(tx), 2.2, 2.0, n_spots=80), registry(), per_beacon=True, fit_accuracy=False)
+    assert cal.tx_power_by_beacon["b4"] == pytest.approx(-70.0, abs=1.5)
+    assert cal.tx_power_by_beacon["b0"] == pytest.approx(-62.0, abs=1.0)
+    assert cal.path_loss_exponent == pytest.approx(2.2, abs=0.1)
+
+
+def test_fixed_exponent_is_kept():
+    cal = calibrate(survey(-60.0, 2.0, 3.0), registry(), fit_exponent=False, fit_accuracy=False)
+    assert cal.path_loss_exponent == 2.0
+    assert cal.tx_power == pytest.approx(-60.0, abs=1.0)
+
+
+def test_apply_and_params_carry_the_fit_into_positioning():
+    reg = registry()
+    cal = calibrate(survey(-66.0, 2.5, 4.0, n_spots=40), reg)
+    fitted = BeaconIndex(cal.apply(reg))
+    assert all(b.tx_power == cal.tx_power and b.path_loss_exponent == cal.path_loss_exponent
+               for b in fitted.values())
+    assert all(b.validate() for b in fitted.values())
+    params = cal.params()
+    assert params.noise_db == cal.noise_db
+    assert params.accuracy_scale_likelihood == cal.accuracy_scales["likelihood"]
+    assert 0.3 < cal.accuracy_scales["likelihood"] < 3.0
+    assert "combined" in cal.accuracy_scales
+    assert cal.to_dict()["tx_power"] == cal.tx_power
+
+
+def test_too_small_survey_is_an_error():
+    with pytest.raises(CalibrationError, match="survey too small"):
+        calibrate(survey(-60.0, 2.0, 3.0, n_spots=1, per_spot=2), registry())

@@ -1,0 +1,73 @@
+"""Integration: a sample of real scans (UJI BLE library zone) through ``locate``.
+
+Reads ``../shared/ble/uji_lib`` in place; fails, never skips, when it is missing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from beacons.model import Beacon
+from beacons.positioning import BeaconIndex, locate, locate_many
+from routing.geo import LocalFrame, haversine_m
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "ble" / "uji_lib"
+
+pytestmark = pytest.mark.realdata
+
+
+@pytest.fixture(scope="module")
+def zone():
+    needed = [DATA / "dep" / "lib.csv", DATA / "rss" / "lib_rss.csv", DATA / "rss" / "lib_crd.csv",
+              DATA / "rss" / "lib_ids.csv"]
+    missing = [str(p) for p in needed if not p.exists()]
+    if missing:
+        pytest.fail(f"UJI BLE data missing (CI must provide ../shared/ble/uji_lib): {missing}")
+    frame = LocalFrame(49.4440, 7.7690)
+    dep = np.loadtxt(needed[0], delimiter=",", skiprows=1)
+    lat, lon = frame.to_latlon(dep[:, 1], dep[:, 2])
+    beacons = BeaconIndex([
+        Beacon(id=f"uji-{int(b)}", lat=float(a), lon=float(o), label=f"Bibliothek, Beacon {int(b)}").to_dict()
+        for b, a, o in zip(dep[:, 0], lat, lon)
+    ])
+    rss = np.loadtxt(needed[1], delimiter=",")
+    crd = np.loadtxt(needed[2], delimiter=",")
+    ids = np.loadtxt(needed[3], dtype=np.int64)
+    scans = [[{"id": f"uji-{int(dep[j, 0])}", "rssi": float(v)} for j, v in enumerate(row) if v != 100]
+             for row in rss]
+    tlat, tlon = frame.to_latlon(crd[:, 0], crd[:, 1])
+    return beacons, scans, np.column_stack([tlat, tlon]), ids
+
+
+def test_single_scans_have_metre_level_error_and_honest_accuracy(zone):
+    beacons, scans, truth, _ = zone
+    rows = [i for i in range(0, len(scans), 7) if len(scans[i]) >= 3]
+    assert len(rows) > 200
+    errors, covered = [], []
+    for i in rows:
+        fix = locate(scans[i], beacons)
+        e = float(haversine_m(fix.lat, fix.lon, *truth[i]))
+        errors.append(e)
+        covered.append(e <= fix.accuracy_m)
+    assert np.mean(errors) < 2.2
+    assert np.percentile(errors, 90) < 4.0
+    assert 0.55 <= np.mean(covered) <= 0.85
+
+
+def test_combined_scans_are_at_least_as_good(zone):
+    beacons, scans, truth, ids = zone
+    groups: dict[int, list[int]] = {}
+    for i, code in enumerate(ids):
+        groups.setdefault(int(code) // 100, []).append(i)
+    errors = []
+    for members in list(groups.values())[::6]:
+        win = sorted(members, key=lambda i: ids[i])[3:6]
+        if not any(scans[i] for i in win):
+            continue
+        fix = locate_many([scans[i] for i in win], beacons)
+        errors.append(float(haversine_m(fix.lat, fix.lon, *truth[win[0]])))
+    assert len(errors) > 40
+    assert np.mean(errors) < 2.2
