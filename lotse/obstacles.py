@@ -84,10 +84,11 @@ class ObstacleService:
 
     def current(self, at: datetime | None = None) -> OverlayState:
         """The overlay in force at ``at`` (default: now), refreshed from the database if it changed."""
-        at = at or datetime.now(timezone.utc)
         with self._lock:
             if self._version is None or self._probe_version() != self._version:
                 self._reload()
+            # The clock is read after the database: a write committed before this read started at or before now.
+            at = at or datetime.now(timezone.utc)
             if self._window is None or not (self._window[0] <= at and (self._window[1] is None or at < self._window[1])):
                 placed = [p for p in (self.place(o) for o in active(self._obstacles, at)) if p is not None]
                 self._overlay = ObstacleOverlay(placed) if placed else None

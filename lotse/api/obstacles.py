@@ -7,7 +7,7 @@ served and answered with the edges it affects.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, url_for
@@ -26,6 +26,8 @@ from lotse.problems import Problem
 from lotse.storage import obstacles as store
 
 bp = Blueprint("obstacles", __name__)
+
+DEFAULT_START_SLACK = timedelta(seconds=5)
 
 _SLUGS = {"invalid-geometry": "invalid-geometry", "too-large": "obstacle-too-large",
           "off-network": "obstacle-off-network"}
@@ -116,7 +118,8 @@ def list_obstacles():
 def create_obstacle():
     body = validated_json(S.OBSTACLE_CREATE)
     fields = _fields(body)
-    fields.setdefault("valid_from", datetime.now(timezone.utc))
+    # "From now": a little before, so servers whose clocks differ slightly all apply it at once.
+    fields.setdefault("valid_from", datetime.now(timezone.utc) - DEFAULT_START_SLACK)
     _validate(fields)
     with get_db().write() as session:
         row = store.create(session, fields, g.caller)
