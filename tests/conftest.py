@@ -82,3 +82,13 @@ def shared_dir() -> Path:
     if not (path / "osm").is_dir():
         pytest.fail(f"shared data missing: {path / 'osm'} not found (CI must provide ../shared/osm)")
     return path
+
+
+@pytest.fixture(scope="session")
+def kl_graph_file(shared_dir, tmp_path_factory) -> Path:
+    """Kaiserslautern (``../shared/osm/kaiserslautern.osm.gz``) built once per test session, saved as a graph file."""
+    from routing.pipeline import build_from_osm
+
+    path = tmp_path_factory.mktemp("kl-graph") / "kaiserslautern.graph"
+    build_from_osm(shared_dir / "osm" / "kaiserslautern.osm.gz").save(path)
+    return path

@@ -6,6 +6,7 @@ from flask import Flask
 
 from lotse.api import admin, meta, obstacles, places, routes
 from lotse.api import audio, exports, feedback, scenarios
+from lotse.api import orientation, sessions
 
 PREFIX = "/api/v1"
 
@@ -21,3 +22,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(exports.bp, url_prefix=PREFIX)
     app.register_blueprint(scenarios.bp, url_prefix=PREFIX)
     app.register_blueprint(feedback.bp, url_prefix=PREFIX)
+    app.register_blueprint(sessions.bp, url_prefix=PREFIX)
+    app.register_blueprint(orientation.bp, url_prefix=PREFIX)

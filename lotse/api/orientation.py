@@ -1,0 +1,112 @@
+"""``POST /api/v1/whereami``, ``POST /api/v1/around`` and a session's where-am-I.
+
+The queries are :mod:`routing.orientation` (no Flask); the words are
+:mod:`lotse.orientation_text`. Positions in requests are used for the answer
+only: nothing is stored or logged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+
+from routing.orientation import Orientation, orientation_for
+
+from lotse.api import schemas
+from lotse.api import session_schemas as S
+from lotse.api.spec import documented, validated_json
+from lotse.orientation_text import around_text, thing_label, whereami_text
+from lotse.problems import Problem
+from lotse.sessions import sessions
+
+bp = Blueprint("orientation", __name__)
+
+
+def _orientation() -> Orientation:
+    router = current_app.extensions["lotse.graphs"].router
+    return orientation_for(router.graph, router.snapper)
+
+
+def _where(lat: float, lon: float, accuracy: float | None, heading: float | None, lang: str,
+           directions: str) -> dict[str, Any]:
+    max_m = float(current_app.config.get("MAX_SNAP_M", 150.0))
+    w = _orientation().where_am_i(lat, lon, accuracy, heading, max_m)
+    stop = None
+    if w.stop is not None:
+        stop = dict(asdict(w.stop), label=thing_label(w.stop, lang))
+    street = None
+    if w.street is not None:
+        street = {k: v for k, v in asdict(w.street).items() if k != "edge"}
+    return {"text": whereami_text(w, lang, directions), "street": street,
+            "junction": asdict(w.junction) if w.junction else None, "stop": stop, "beacon": None,
+            "heading": heading, "lang": lang}
+
+
+@bp.post("/whereami")
+@documented(
+    "Where am I: street, side, next junction, nearest stop",
+    description="The side of the street is said only when the map (sidewalk on one side) or the fix's offset "
+                "from the centreline (beyond its accuracy) shows it; otherwise it is unknown.",
+    request_schema=S.WHEREAMI_REQUEST,
+    responses={200: ("Where the position is, with spoken text", S.WHEREAMI_ANSWER),
+               422: ("Invalid request", schemas.PROBLEM)},
+    tag="guidance",
+)
+def whereami():
+    body = validated_json(S.WHEREAMI_REQUEST)
+    return jsonify(_where(body["lat"], body["lon"], body.get("accuracy_m"), body.get("heading"),
+                          body.get("lang", "de"), body.get("directions", "clock")))
+
+
+@bp.route("/sessions/<session_id>/whereami", methods=["GET", "POST"])
+@documented(
+    "Where am I, during a session",
+    description="At the session's last position (or the position in the body), in the session's language, "
+                "with the progress on the route and the distance to the next maneuver.",
+    request_schema=S.SESSION_WHEREAMI_REQUEST,
+    responses={200: ("Where the walker is", S.WHEREAMI_ANSWER), 404: ("Unknown or expired session", schemas.PROBLEM),
+               422: ("No position yet, or invalid request", schemas.PROBLEM)},
+    tag="guidance",
+)
+def session_whereami(session_id: str):
+    body: dict[str, Any] = {}
+    if request.method == "POST" and request.get_data(cache=True).strip():
+        body = validated_json(S.SESSION_WHEREAMI_REQUEST)
+    service = sessions()
+    last, loaded = service.last_position(session_id)
+    fix = {k: body[k] for k in ("lat", "lon", "accuracy_m", "heading") if k in body} if "lat" in body else last
+    if not fix:
+        raise Problem("invalid-request", "This session has no position yet: send one to /positions, or put "
+                                         "lat and lon in the body.")
+    settings = loaded.row.settings
+    lang = body.get("lang", settings.get("lang", "de"))
+    answer = _where(fix["lat"], fix["lon"], fix.get("accuracy_m"), fix.get("heading"), lang,
+                    body.get("directions", settings.get("directions", "clock")))
+    progress, sentence = service.route_status(loaded)
+    answer["route"] = progress
+    if sentence:
+        answer["text"] = f"{answer['text']} {sentence}"
+    return jsonify(answer)
+
+
+@bp.post("/around")
+@documented(
+    "What is around me: places, stops and crossings within a radius",
+    description="Each with distance and clock-face direction relative to the heading (compass direction without "
+                "heading). Radius 50 m by default, at most 300 m.",
+    request_schema=S.AROUND_REQUEST,
+    responses={200: ("Things nearby, nearest first, with spoken text", S.AROUND_ANSWER),
+               422: ("Invalid request", schemas.PROBLEM)},
+    tag="guidance",
+)
+def around():
+    body = validated_json(S.AROUND_REQUEST)
+    lang, radius = body.get("lang", "de"), float(body.get("radius_m", 50.0))
+    items = _orientation().around(body["lat"], body["lon"], body.get("heading"), radius)
+    return jsonify({
+        "radius_m": radius,
+        "items": [dict(asdict(t), label=thing_label(t, lang)) for t in items],
+        "text": around_text(items, radius, lang, body.get("directions", "clock")),
+    })

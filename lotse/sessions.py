@@ -1,0 +1,368 @@
+"""Live guidance sessions: create, take a position, repeat, end, expire.
+
+**Where the state lives.** Position updates of one walker may reach any
+gunicorn worker (and any machine), so nothing is kept in a process: every
+update reads the session's row (tracker state, settings) and its route plan
+from the database, runs :class:`routing.tracking.RouteTracker` and writes the
+new state back. Writes are optimistic — ``UPDATE ... WHERE version = v`` —
+so no lock is held while the tracker runs or a new route is planned; when
+two updates of one session race, the loser reads again and runs again (then
+``409 session-conflict`` after a few tries). The route is stored as JSON
+(:mod:`lotse.session_plan`) rather than planned again per update: planning
+costs tens of milliseconds and would change when staff change obstacles.
+
+**Privacy.** Only the last fix is kept (inside the state, for time steps and
+"where am I"); the off-route decision needs counters, not a track. The
+request is stored without its starting point. A session expires
+``SESSION_TTL_S`` seconds after its last request and is then deleted: on
+access (an expired session is deleted and answered 404) and by a purge that
+runs on any request at most every ``SESSION_PURGE_INTERVAL_S`` per worker.
+Nothing here logs a position.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select, text, update
+
+from routing.tracking import Event, Fix, RouteTracker, Update
+
+from lotse.db import Database, get_db
+from lotse.models import _iso, utcnow
+from lotse.narration import Narrator
+from lotse.positioning import Position, position_of
+from lotse.problems import Problem
+from lotse.session_models import GuidanceRoute, GuidanceSession
+from lotse.session_plan import build_plan, tracker_for
+from lotse.session_text import new_route_direction, phrase
+
+WRITE_ATTEMPTS = 4
+ROUTE_FIELDS = ("from", "to", "profile", "options", "lang", "units", "directions", "step_length_m")
+INSTRUCTION_KINDS = ("main", "pre", "off_route", "no_route")  # what "repeat" repeats
+
+
+@dataclass
+class Loaded:
+    row: GuidanceSession
+    plan: dict[str, Any]
+
+
+def _settings(body: dict[str, Any]) -> dict[str, Any]:
+    guidance = body.get("guidance") or {}
+    return {
+        "lang": body.get("lang", "de"), "units": body.get("units", "metres"),
+        "directions": body.get("directions", "relative"), "step_length_m": body.get("step_length_m", 0.7),
+        "audio": bool(body.get("audio", False)), "speech_rate": body.get("speech_rate", 170),
+        "tracker": {k: guidance[k] for k in ("announce_m", "announce_s", "reassure_m") if k in guidance},
+    }
+
+
+def _timestamp(update_body: dict[str, Any]) -> float:
+    """Seconds of the fix: the client's ``timestamp`` (epoch seconds or ISO 8601), else now."""
+    value = update_body.get("timestamp")
+    if value is None:
+        return time.time()
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise Problem("invalid-request", "timestamp: use seconds since 1970 or ISO 8601, e.g. "
+                                         "2025-03-01T12:00:00Z") from None
+    if moment.tzinfo is None:
+        raise Problem("invalid-request", "timestamp: an ISO 8601 time needs a zone, e.g. 2025-03-01T12:00:00Z")
+    return moment.timestamp()
+
+
+class SessionService:
+    """Sessions of one app, stored in its database."""
+
+    def __init__(self, db: Database, ttl_s: float, purge_interval_s: float):
+        self.db = db
+        self.ttl = timedelta(seconds=ttl_s)
+        self.purge_interval_s = purge_interval_s
+        self._last_purge = -float("inf")
+        self._purge_lock = threading.Lock()
+
+    # -- life cycle -----------------------------------------------------------
+    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Plan the route of a session request and start guidance; the first instruction is in ``speak``."""
+        from lotse.api.routes import plan_from_request
+
+        route_request = {k: body[k] for k in ROUTE_FIELDS if k in body}
+        planned = plan_from_request(route_request)
+        plan = build_plan(planned.described, planned.destination)
+        settings = _settings(body)
+        tracker = tracker_for(plan, settings["tracker"], None)
+        narrator = Narrator(plan, settings)
+        summary = planned.described["route"]["properties"].get("summary")
+        speak = ([{"kind": "summary", "step": 0, "text": summary}] if summary else [])
+        speak += [narrator.say(e) for e in tracker.start()]
+        now = utcnow()
+        stored_request = {k: v for k, v in route_request.items() if k != "from"}  # no starting point kept
+        row = GuidanceSession(
+            id=secrets.token_urlsafe(16), created_at=now, updated_at=now, expires_at=now + self.ttl, version=1,
+            route_version=0, request=stored_request, settings=settings, state=tracker.state.to_dict(),
+            last_spoken=_texts(speak),
+        )
+        with self.db.write() as s:
+            s.add(row)
+            s.flush()
+            s.add(GuidanceRoute(session_id=row.id, plan=plan))
+        return {"id": row.id, "route": plan["route"], "steps": plan["steps"], "expires_at": _iso(row.expires_at),
+                "route_version": 0, "lang": settings["lang"], "speak": self._voiced(speak, settings)}
+
+    def get(self, session_id: str) -> dict[str, Any]:
+        """The session's route and where guidance stands."""
+        loaded = self._touch(session_id)
+        tracker = tracker_for(loaded.plan, loaded.row.settings["tracker"], loaded.row.state)
+        status = tracker.status()
+        return {"id": loaded.row.id, "route": loaded.plan["route"], "steps": loaded.plan["steps"],
+                "expires_at": _iso(loaded.row.expires_at), "route_version": loaded.row.route_version,
+                "lang": loaded.row.settings["lang"], "progress": _progress(status, loaded.plan),
+                "arrived": status.arrived}
+
+    def delete(self, session_id: str) -> None:
+        """End a session: its row, route and last position are deleted."""
+        with self.db.write() as s:
+            self._secure_delete(s)
+            s.execute(delete(GuidanceRoute).where(GuidanceRoute.session_id == session_id))
+            gone = s.execute(delete(GuidanceSession).where(GuidanceSession.id == session_id)).rowcount
+        if not gone:
+            raise _unknown(session_id)
+
+    def purge_expired(self) -> int:
+        """Delete every expired session (with its route and last position); returns how many."""
+        now = utcnow()
+        with self.db.write() as s:
+            self._secure_delete(s)
+            expired = select(GuidanceSession.id).where(GuidanceSession.expires_at <= now)
+            s.execute(delete(GuidanceRoute).where(GuidanceRoute.session_id.in_(expired)))
+            return s.execute(delete(GuidanceSession).where(GuidanceSession.expires_at <= now)).rowcount or 0
+
+    def maybe_purge(self) -> None:
+        """Purge when the last purge of this worker is older than the interval (called on requests)."""
+        now = time.monotonic()
+        if now - self._last_purge < self.purge_interval_s or not self._purge_lock.acquire(blocking=False):
+            return
+        try:
+            self._last_purge = now
+            self.purge_expired()
+        except Exception:  # noqa: BLE001 - a failed purge must not fail the request; it runs again later
+            current_app.logger.warning("purging expired guidance sessions failed; will retry", exc_info=False)
+        finally:
+            self._purge_lock.release()
+
+    # -- guidance -------------------------------------------------------------
+    def position(self, session_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Take one position update: progress, what to say, off-route recovery, arrival."""
+        pos = position_of(body)
+        t = _timestamp(body)
+        for _ in range(WRITE_ATTEMPTS):
+            loaded = self._load(session_id)
+            answer, state, spoken, new_plan = self._guide(loaded, pos, t, body)
+            if self._save(loaded.row, state, spoken, new_plan):
+                answer["expires_at"] = _iso(utcnow() + self.ttl)
+                return answer
+        raise Problem("session-conflict", "Position updates of this session arrived at the same time; "
+                                          "send the next one after this answer.")
+
+    def repeat(self, session_id: str) -> dict[str, Any]:
+        """The last instruction again, and the distance to the next maneuver as it is now."""
+        loaded = self._touch(session_id)
+        row = loaded.row
+        speak = [dict(item, repeat=True) for item in row.last_spoken or []]
+        tracker = tracker_for(loaded.plan, row.settings["tracker"], row.state)
+        status = tracker.status()
+        if not status.arrived and status.next_step is not None and status.distance_to_next_m:
+            event = Event("reassure", status.step, status.distance_to_next_m)
+            speak.append(Narrator(loaded.plan, row.settings).say(event))
+        return {"speak": self._voiced(speak, row.settings), "progress": _progress(status, loaded.plan),
+                "arrived": status.arrived, "expires_at": _iso(row.expires_at)}
+
+    def last_position(self, session_id: str) -> tuple[dict[str, Any], Loaded]:
+        """The session's last fix (lat, lon, accuracy_m, heading) for where-am-I; touches the session."""
+        loaded = self._touch(session_id)
+        fix = (loaded.row.state or {}).get("last_fix")
+        if not fix:
+            return {}, loaded
+        out = {"lat": fix[0], "lon": fix[1], "accuracy_m": fix[2]}
+        if len(fix) > 3 and fix[3] is not None:
+            out["heading"] = fix[3]
+        return out, loaded
+
+    def route_status(self, loaded: Loaded) -> tuple[dict[str, Any], str | None]:
+        """Progress of a loaded session and the sentence saying the distance to the next maneuver."""
+        tracker = tracker_for(loaded.plan, loaded.row.settings["tracker"], loaded.row.state)
+        status = tracker.status()
+        sentence = None
+        if not status.arrived and status.next_step is not None and status.distance_to_next_m:
+            sentence = Narrator(loaded.plan, loaded.row.settings).say(
+                Event("reassure", status.step, status.distance_to_next_m))["text"]
+        return _progress(status, loaded.plan), sentence
+
+    # -- internals ------------------------------------------------------------
+    def _guide(self, loaded: Loaded, pos: Position, t: float, body: dict[str, Any]):
+        row, plan = loaded.row, loaded.plan
+        settings = row.settings
+        tracker = tracker_for(plan, settings["tracker"], row.state)
+        heading, speed = body.get("heading"), body.get("speed")
+        fix = Fix(pos.lat, pos.lon, t, pos.accuracy_m, heading, speed)
+        up = tracker.update(fix)
+        narrator = Narrator(plan, settings)
+        speak = [narrator.say(e) for e in up.events]
+        new_plan = None
+        if up.off_route:
+            speak, new_plan, tracker, up = self._replan(row, plan, tracker, fix, up)
+        answer = {
+            "position": {"lat": round(up.projection.lat, 7), "lon": round(up.projection.lon, 7),
+                         "accuracy_m": round(pos.accuracy_m, 1), "method": pos.method,
+                         "distance_from_route_m": round(up.projection.distance_m, 1), "on_route": up.on_route},
+            "progress": _progress(up, new_plan or plan),
+            "speak": self._voiced(speak, settings),
+            "off_route": up.off_route,
+            "arrived": up.arrived,
+            "route_version": row.route_version + (1 if new_plan else 0),
+        }
+        if up.stale:
+            answer["stale"] = True
+        if new_plan is not None:
+            answer["route"], answer["steps"] = new_plan["route"], new_plan["steps"]
+        state = tracker.state.to_dict()
+        instructions = [item for item in speak if item["kind"] in INSTRUCTION_KINDS]
+        spoken = _texts(speak) if instructions else row.last_spoken
+        return answer, state, spoken, new_plan
+
+    def _replan(self, row: GuidanceSession, plan: dict[str, Any], tracker: RouteTracker, fix: Fix, up: Update):
+        """Off the route: plan from here to the same destination, with the same profile, options, language."""
+        from lotse.api.routes import plan_from_request
+
+        lang = row.settings["lang"]
+        request = dict(row.request, **{"from": {"lat": fix.lat, "lon": fix.lon}})
+        try:
+            planned = plan_from_request(request, origin=(fix.lat, fix.lon),
+                                        destination=tuple(plan["destination"]))  # type: ignore[arg-type]
+        except Problem:
+            # no way from here (off the network, blocked): say so, keep the route, count afresh
+            return ([{"kind": "no_route", "step": up.step,
+                      "text": f"{phrase('off_route', lang)} {phrase('no_route', lang)}"}], None, tracker, up)
+        new_plan = build_plan(planned.described, planned.destination)
+        new_tracker = tracker_for(new_plan, row.settings["tracker"], None)
+        narrator = Narrator(new_plan, row.settings)
+        speak = [{"kind": "off_route", "step": 0, "text": f"{phrase('off_route', lang)} {phrase('new_route', lang)}"}]
+        hint = new_route_direction(fix.heading, new_tracker.line.bearing_at(0.0), lang, row.settings["directions"])
+        if hint:
+            speak.append({"kind": "direction", "step": 0, "text": hint})
+        speak += [narrator.say(e) for e in new_tracker.start()]
+        new_up = new_tracker.update(fix)  # the walker stands at the new start: begin the new track here
+        speak += [narrator.say(e) for e in new_up.events]
+        new_up.off_route = True
+        return speak, new_plan, new_tracker, new_up
+
+    def _load(self, session_id: str) -> Loaded:
+        with self.db.read() as s:
+            row = s.get(GuidanceSession, session_id)
+            route = s.get(GuidanceRoute, session_id) if row is not None else None
+        if row is None or route is None:
+            raise _unknown(session_id)
+        if row.expires_at <= utcnow():
+            try:
+                self.delete(session_id)
+            except Problem:
+                pass
+            raise _unknown(session_id)
+        return Loaded(row, route.plan)
+
+    def _touch(self, session_id: str) -> Loaded:
+        """Load a session and move its expiry (any request is activity)."""
+        loaded = self._load(session_id)
+        now = utcnow()
+        with self.db.write() as s:
+            s.execute(update(GuidanceSession).where(GuidanceSession.id == session_id)
+                      .values(updated_at=now, expires_at=now + self.ttl))
+        loaded.row.expires_at = now + self.ttl
+        return loaded
+
+    def _save(self, row: GuidanceSession, state: dict, spoken: list, new_plan: dict | None) -> bool:
+        now = utcnow()
+        values: dict[str, Any] = dict(version=row.version + 1, state=state, last_spoken=spoken,
+                                      updated_at=now, expires_at=now + self.ttl)
+        if new_plan is not None:
+            values["route_version"] = row.route_version + 1
+        with self.db.write() as s:
+            done = s.execute(update(GuidanceSession)
+                             .where(GuidanceSession.id == row.id, GuidanceSession.version == row.version)
+                             .values(**values)).rowcount
+            if done and new_plan is not None:
+                s.execute(update(GuidanceRoute).where(GuidanceRoute.session_id == row.id).values(plan=new_plan))
+        return bool(done)
+
+    def _secure_delete(self, s) -> None:  # noqa: ANN001 - sqlalchemy Session
+        """On SQLite, overwrite deleted rows with zeros: a deleted position should not linger in the file."""
+        if self.db.is_sqlite:
+            s.execute(text("PRAGMA secure_delete = ON"))
+
+    def _voiced(self, speak: list[dict[str, Any]], settings: dict[str, Any]) -> list[dict[str, Any]]:
+        """Add audio URLs when the session asked for audio and speech synthesis is available."""
+        if not speak or not settings.get("audio"):
+            return speak
+        urls = audio_urls([item["text"] for item in speak], settings["lang"], settings.get("speech_rate", 170))
+        if urls is None:
+            return speak
+        return [dict(item, audio=urls[item["text"]]) if item["text"] in urls else item for item in speak]
+
+
+def audio_urls(texts: list[str], lang: str, rate: int) -> dict[str, str] | None:
+    """URL of the WAV of each text, or None when the service has no speech engine."""
+    speech = current_app.extensions.get("lotse.speech")
+    if speech is None:
+        return None
+    try:
+        if not speech.available():
+            return None
+        keys = speech.synthesize_many([t for t in texts if t], lang, rate)
+    except Exception:  # noqa: BLE001 - speech is an extra: text is always answered
+        current_app.logger.warning("speech synthesis failed for a guidance session; answering text only")
+        return None
+    return {text_: f"/api/v1/audio/{key}.wav" for text_, key in keys.items()}
+
+
+def _texts(speak: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in item.items() if k != "audio"} for item in speak]
+
+
+def _progress(up: Update, plan: dict[str, Any]) -> dict[str, Any]:
+    nxt = up.next_step
+    out: dict[str, Any] = {
+        "distance_done_m": up.progress_m, "distance_remaining_m": up.remaining_m,
+        "step_index": up.step, "next_step_index": nxt, "distance_to_next_m": up.distance_to_next_m,
+        "next_maneuver": None,
+    }
+    if nxt is not None:
+        step = plan["steps"][nxt]
+        out["next_maneuver"] = {"kind": step["kind"], "modifier": step.get("modifier"), "street": step.get("street"),
+                                "text": step["text"]["main"]}
+    return out
+
+
+def _unknown(session_id: str) -> Problem:
+    return Problem("not-found", "No guidance session with this id: it ended or expired "
+                                "(sessions expire after inactivity). Start a new one with POST /api/v1/sessions.")
+
+
+def sessions() -> SessionService:
+    """The session service of the current app (created on first use)."""
+    app = current_app
+    service = app.extensions.get("lotse.sessions")
+    if service is None:
+        service = app.extensions["lotse.sessions"] = SessionService(
+            get_db(), float(app.config.get("SESSION_TTL_S", 1800.0)),
+            float(app.config.get("SESSION_PURGE_INTERVAL_S", 60.0)))
+    return service
