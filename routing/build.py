@@ -31,6 +31,21 @@ def _is_split_node(tags: dict[str, str] | None) -> bool:
     return any(k in tags for k in SPLIT_NODE_KEYS)
 
 
+def crossing_attributes(tags: dict[str, str], control: str) -> dict:
+    """What a crossing node or crossing way says about the crossing, normalised."""
+    kerb_kind, kerb_height = T.kerb(tags)
+    return {
+        "control": control,
+        "sound": T.signal_sound(tags),
+        "vibration": T.signal_vibration(tags),
+        "tactile_paving": T.tactile_paving(tags),
+        "island": T.crossing_island(tags),
+        "kerb": kerb_kind,
+        "kerb_height_m": kerb_height,
+        "button": T.yes_no(tags.get("button_operated")),
+    }
+
+
 def node_attributes(tags: dict[str, str]) -> dict:
     """Normalised attributes of a graph node from its OSM tags."""
     attrs: dict = {}
@@ -40,17 +55,7 @@ def node_attributes(tags: dict[str, str]) -> dict:
         if control is None:
             control = "signals"
     if control is not None:
-        kerb_kind, kerb_h = T.kerb(tags)
-        attrs["crossing"] = {
-            "control": control,
-            "sound": T.signal_sound(tags),
-            "vibration": T.signal_vibration(tags),
-            "tactile_paving": T.tactile_paving(tags),
-            "island": T.crossing_island(tags),
-            "kerb": kerb_kind,
-            "kerb_height_m": kerb_h,
-            "button": T.yes_no(tags.get("button_operated")),
-        }
+        attrs["crossing"] = crossing_attributes(tags, control)
     barrier = T.barrier(tags)
     if barrier:
         attrs["barrier"] = barrier
@@ -103,17 +108,7 @@ def way_attributes(way: OsmWay) -> dict:
         attrs["handrail"] = T.handrail(tags)
         attrs["ramp"] = T.yes_no(tags.get("ramp") or tags.get("ramp:wheelchair") or tags.get("ramp:stroller"))
     if kind == "crossing":
-        kerb_kind, kerb_h = T.kerb(tags)
-        attrs["crossing"] = {
-            "control": T.crossing_control(tags) or "unknown",
-            "sound": T.signal_sound(tags),
-            "vibration": T.signal_vibration(tags),
-            "tactile_paving": T.tactile_paving(tags),
-            "island": T.crossing_island(tags),
-            "kerb": kerb_kind,
-            "kerb_height_m": kerb_h,
-            "button": T.yes_no(tags.get("button_operated")),
-        }
+        attrs["crossing"] = crossing_attributes(tags, T.crossing_control(tags) or "unknown")
     return attrs
 
 
