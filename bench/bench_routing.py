@@ -41,7 +41,7 @@ from routing.osm_import import read_osm  # noqa: E402
 from routing.pipeline import build_from_osm, drop_islands  # noqa: E402
 from routing.profiles import resolve  # noqa: E402
 from routing.router import NoRouteError, Router  # noqa: E402
-from routing.search import Endpoint, search_towards  # noqa: E402
+from routing.search import search_towards  # noqa: E402
 
 OSM = ROOT.parent / "shared" / "osm"
 VARIANTS = [{}, {"turn_cost": 5}, {"turn_cost": 30}, {"crossing_unmarked": 150, "unknown_crossing": 40}]

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from routing.costs import CostCache, Costs, Overlay, penalised, route_cost
-from routing.geo import haversine_m
 from routing.graph import CompiledGraph
 from routing.profiles import Profile, resolve
 from routing.route import Leg, Route, assemble_geometry
