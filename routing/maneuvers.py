@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -148,8 +149,14 @@ def _angle(prev: _Seg, seg: _Seg) -> float:
     return turn_angle_deg(prev.bearing_out, seg.bearing_in)
 
 
-def find_maneuvers(graph: CompiledGraph, route: Route) -> list[Maneuver]:
-    """The maneuvers of ``route`` in order, from depart to arrive."""
+def find_maneuvers(graph: CompiledGraph, route: Route,
+                   extra_landmarks: Sequence[Mapping[str, Any]] = ()) -> list[Maneuver]:
+    """The maneuvers of ``route`` in order, from depart to arrive.
+
+    ``extra_landmarks`` are points not in the graph (beacons registered after
+    the build), as dicts with ``lat``, ``lon``, ``kind``, ``name`` and
+    optionally ``label_en`` and ``id``; they are attached like stops.
+    """
     segs = _segments(graph, route)
     if not segs:
         return []
@@ -216,7 +223,7 @@ def find_maneuvers(graph: CompiledGraph, route: Route) -> list[Maneuver]:
         side=_arrival_side(route, last.bearing_out),
     ), route.distance_m)
     _merge_compounds(out, at)
-    _attach_landmarks(graph, route, out, at)
+    _attach_landmarks(graph, route, out, at, extra_landmarks)
     for i, m in enumerate(out):
         m.distance_m = round(at[i + 1] - at[i], 1) if i + 1 < len(out) else 0.0
     return out
@@ -281,11 +288,15 @@ def _landmark_places(graph: CompiledGraph) -> list[dict]:
     return cached
 
 
-def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], at: list[float]) -> None:
-    """Add stops near the route to the maneuver before them, with their side; at the goal, to arrive."""
+def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], at: list[float],
+                      extra: Sequence[Mapping[str, Any]] = ()) -> None:
+    """Add stops and ``extra`` points near the route to the maneuver before them, with their side.
+
+    Those at the goal go to arrive.
+    """
     import shapely
 
-    places = _landmark_places(graph)
+    places = _landmark_places(graph) + list(extra)
     if not places or len(route.coords) < 2:
         return
     frame = LocalFrame(float(route.coords[0, 0]), float(route.coords[0, 1]))
@@ -310,13 +321,13 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
             side = _side(line, along, point)
             if side == "unknown":
                 side = "ahead"  # at the goal, a point on the way is where the walker stands
-            m.landmarks.append(Landmark(kind=place["kind"], label=place["name"], side=side, distance_m=0.0,
-                                        id=place.get("osm_id")))
+            m.landmarks.append(Landmark(kind=place["kind"], label=place["name"], label_en=place.get("label_en"),
+                                        side=side, distance_m=0.0, id=place.get("id", place.get("osm_id"))))
             continue
         k = max(j for j in range(len(out) - 1) if at[j] <= along)
         out[k].landmarks.append(Landmark(
-            kind=place["kind"], label=place["name"], side=_side(line, along, point),
-            distance_m=round(along - at[k], 1), id=place.get("osm_id"),
+            kind=place["kind"], label=place["name"], label_en=place.get("label_en"), side=_side(line, along, point),
+            distance_m=round(along - at[k], 1), id=place.get("id", place.get("osm_id")),
         ))
     for m in out:
         m.landmarks.sort(key=lambda lm: lm.distance_m or 0.0)
