@@ -115,7 +115,7 @@ class AuditEntry(Base):
     actor_role: Mapped[str] = mapped_column(String(20))
     action: Mapped[str] = mapped_column(String(20))  # create, update, delete, revoke
     entity: Mapped[str] = mapped_column(String(40))  # obstacle, api_key, ...
-    entity_id: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(160))  # beacon ids are up to 160 characters (0004_beacons)
     before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
