@@ -163,3 +163,7 @@ from lotse.scenarios.commands import compare_routes, test_routes  # noqa: E402  
 
 main.add_command(test_routes)
 main.add_command(compare_routes)
+
+from lotse.cli_simulate import simulate_command  # noqa: E402  (live guidance replay)
+
+main.add_command(simulate_command)

@@ -33,7 +33,9 @@ from flask import current_app
 from sqlalchemy import delete, select, text, update
 
 from routing.tracking import Event, Fix, RouteTracker, Update
+from voice.speech import DEFAULT_RATE, SpeechError
 
+from lotse.audio import audio_url
 from lotse.db import Database, get_db
 from lotse.models import _iso, utcnow
 from lotse.narration import Narrator
@@ -59,7 +61,7 @@ def _settings(body: dict[str, Any]) -> dict[str, Any]:
     return {
         "lang": body.get("lang", "de"), "units": body.get("units", "metres"),
         "directions": body.get("directions", "relative"), "step_length_m": body.get("step_length_m", 0.7),
-        "audio": bool(body.get("audio", False)), "speech_rate": body.get("speech_rate", 170),
+        "audio": bool(body.get("audio", False)), "speech_rate": body.get("speech_rate", DEFAULT_RATE),
         "tracker": {k: guidance[k] for k in ("announce_m", "announce_s", "reassure_m") if k in guidance},
     }
 
@@ -313,25 +315,24 @@ class SessionService:
         """Add audio URLs when the session asked for audio and speech synthesis is available."""
         if not speak or not settings.get("audio"):
             return speak
-        urls = audio_urls([item["text"] for item in speak], settings["lang"], settings.get("speech_rate", 170))
+        urls = audio_urls([item["text"] for item in speak], settings["lang"],
+                          settings.get("speech_rate", DEFAULT_RATE))
         if urls is None:
             return speak
         return [dict(item, audio=urls[item["text"]]) if item["text"] in urls else item for item in speak]
 
 
 def audio_urls(texts: list[str], lang: str, rate: int) -> dict[str, str] | None:
-    """URL of the WAV of each text, or None when the service has no speech engine."""
+    """URL of the WAV of each text, or None when speech is unavailable (text is always answered)."""
     speech = current_app.extensions.get("lotse.speech")
     if speech is None:
         return None
     try:
-        if not speech.available():
-            return None
         keys = speech.synthesize_many([t for t in texts if t], lang, rate)
-    except Exception:  # noqa: BLE001 - speech is an extra: text is always answered
+    except (SpeechError, ValueError, OSError):
         current_app.logger.warning("speech synthesis failed for a guidance session; answering text only")
         return None
-    return {text_: f"/api/v1/audio/{key}.wav" for text_, key in keys.items()}
+    return {text_: audio_url(key) for text_, key in keys.items()}
 
 
 def _texts(speak: list[dict[str, Any]]) -> list[dict[str, Any]]:

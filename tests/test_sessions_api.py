@@ -1,0 +1,300 @@
+"""Live guidance sessions over HTTP on the demo map: life cycle, problems, expiry, privacy, audio, beacons."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+from jsonschema import Draft202012Validator
+from sqlalchemy import func, select
+
+from lotse import create_app
+from lotse.api import session_schemas as S
+from lotse.session_models import GuidanceRoute, GuidanceSession
+
+# demo map (data/README.md): Marktplatz SE corner -> Benzinoring NE corner, 100 m south over Mainzer Straße
+FROM = {"lat": 49.4433597, "lon": 7.7593084}
+TO = {"lat": 49.4424604, "lon": 7.7593084}
+M_PER_DEG_LAT, M_PER_DEG_LON = 111195.08, 72299.51
+
+
+def demo_xy(x: float, y: float) -> dict:
+    """A point x m east and y m north of the demo map's origin (junction 100)."""
+    return {"lat": 49.4430 + y / M_PER_DEG_LAT, "lon": 7.7600 + x / M_PER_DEG_LON}
+
+
+@pytest.fixture
+def app(tmp_path):
+    return create_app({"DATA_DIR": str(tmp_path)})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def _create(client, **extra) -> dict:
+    r = client.post("/api/v1/sessions", json={"from": FROM, "to": TO, **extra})
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()
+
+
+def _rows(app) -> tuple[int, int]:
+    db = app.extensions["lotse.db"]
+    with db.read() as s:
+        return (s.scalar(select(func.count()).select_from(GuidanceSession)),
+                s.scalar(select(func.count()).select_from(GuidanceRoute)))
+
+
+def _valid(schema: dict, body: dict) -> None:
+    errors = list(Draft202012Validator(schema).iter_errors(body))
+    assert not errors, [e.message for e in errors]
+
+
+def test_create_answers_route_steps_expiry_and_the_first_instruction(client):
+    body = _create(client)
+    _valid(S.SESSION, body)
+    assert len(body["id"]) >= 20 and body["route_version"] == 0
+    assert body["steps"][0]["kind"] == "depart" and body["steps"][-1]["kind"] == "arrive"
+    kinds = [(item["kind"], item.get("step")) for item in body["speak"]]
+    assert kinds[0] == ("summary", 0) and ("main", 0) in kinds
+    assert body["speak"][1]["text"] == body["steps"][0]["text"]["main"]
+    got = client.get(f"/api/v1/sessions/{body['id']}").get_json()
+    _valid(S.SESSION, got)
+    assert got["progress"]["next_step_index"] == 1 and got["arrived"] is False
+
+
+def test_walking_the_route_gives_instructions_then_arrival(client):
+    body = _create(client, lang="en")
+    sid = body["id"]
+    said, answer = [], None
+    for k in range(0, 110, 2):
+        lat = FROM["lat"] - k / M_PER_DEG_LAT  # straight south
+        r = client.post(f"/api/v1/sessions/{sid}/positions",
+                        json={"lat": lat, "lon": FROM["lon"], "accuracy_m": 5, "timestamp": 1000 + k / 1.3})
+        assert r.status_code == 200, r.get_json()
+        answer = r.get_json()
+        _valid(S.POSITION_ANSWER, answer)
+        said += answer["speak"]
+        if answer["arrived"]:
+            break
+    assert answer["arrived"] and not answer["off_route"]
+    mains = [item["step"] for item in said if item["kind"] == "main"]
+    assert mains == list(range(1, len(body["steps"])))
+    assert any(item["kind"] == "pre" for item in said)
+    assert said[-1]["text"] == body["steps"][-1]["text"]["main"] and said[-1]["text"].startswith("You have")
+    assert answer["progress"]["distance_remaining_m"] < 10
+    # repeat: the last instruction again
+    rep = client.get(f"/api/v1/sessions/{sid}/repeat").get_json()
+    _valid(S.REPEAT_ANSWER, rep)
+    assert rep["speak"][0]["text"] == said[-1]["text"] and rep["speak"][0]["repeat"] is True
+
+
+def test_position_answer_snaps_onto_the_route_and_reports_progress(client):
+    sid = _create(client)["id"]
+    p = {"lat": FROM["lat"] - 20 / M_PER_DEG_LAT, "lon": FROM["lon"] + 4 / M_PER_DEG_LON, "accuracy_m": 6,
+         "heading": 180, "speed": 1.2, "timestamp": "2025-03-01T12:00:00Z"}
+    answer = client.post(f"/api/v1/sessions/{sid}/positions", json=p).get_json()
+    pos = answer["position"]
+    assert pos["distance_from_route_m"] == pytest.approx(4.0, abs=1.0) and pos["on_route"]
+    assert pos["lon"] == pytest.approx(FROM["lon"], abs=2e-6) and pos["method"] == "gps"
+    prog = answer["progress"]
+    assert prog["distance_done_m"] == pytest.approx(20.0, abs=2.0)
+    assert prog["distance_done_m"] + prog["distance_remaining_m"] == pytest.approx(100.0, abs=2.0)
+    assert prog["next_step_index"] == 1 and prog["next_maneuver"]["kind"] == "cross"
+    assert 0.0 <= prog["distance_to_next_m"] <= prog["distance_remaining_m"]
+
+
+def test_a_repeat_before_any_instruction_repeats_the_first(client):
+    body = _create(client)
+    rep = client.get(f"/api/v1/sessions/{body['id']}/repeat").get_json()
+    assert body["steps"][0]["text"]["main"] in [item["text"] for item in rep["speak"]]
+
+
+def test_delete_ends_the_session_and_leaves_nothing(app, client):
+    sid = _create(client)["id"]
+    client.post(f"/api/v1/sessions/{sid}/positions", json={**FROM, "accuracy_m": 5})
+    assert _rows(app) == (1, 1)
+    r = client.delete(f"/api/v1/sessions/{sid}")
+    assert r.status_code == 204 and r.data == b""
+    assert _rows(app) == (0, 0)
+    assert client.delete(f"/api/v1/sessions/{sid}").status_code == 404
+
+
+@pytest.mark.parametrize("method, suffix", [("GET", ""), ("DELETE", ""), ("POST", "/positions"),
+                                            ("GET", "/repeat"), ("GET", "/whereami")])
+def test_unknown_session_is_a_404_problem(client, method, suffix):
+    r = client.open(f"/api/v1/sessions/nope{suffix}", method=method,
+                    json={**FROM} if method == "POST" else None)
+    assert r.status_code == 404 and r.mimetype == "application/problem+json"
+    assert r.get_json()["type"] == "urn:lotse:problem:not-found"
+    assert "expired" in r.get_json()["detail"]
+
+
+@pytest.mark.parametrize("update, slug, words", [
+    ({"accuracy_m": 5}, "invalid-request", "GPS fix"),
+    ({"lat": 49.44}, "invalid-request", "lon"),
+    ({**FROM, "heading": 400}, "invalid-request", "heading"),
+    ({**FROM, "timestamp": "yesterday"}, "invalid-request", "ISO 8601"),
+    ({**FROM, "timestamp": "2025-03-01T12:00:00"}, "invalid-request", "zone"),
+    ({**FROM, "beacons": [{"id": "x"}]}, "invalid-request", "rssi"),
+    ({"beacons": [{"id": "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:2", "rssi": -70}]},
+     "positioning-unavailable", "GPS"),
+])
+def test_bad_position_updates_are_problems_with_a_useful_detail(client, update, slug, words):
+    sid = _create(client)["id"]
+    r = client.post(f"/api/v1/sessions/{sid}/positions", json=update)
+    body = r.get_json()
+    assert r.status_code == 422 and body["type"] == f"urn:lotse:problem:{slug}", body
+    assert words in body["detail"]
+    if slug == "positioning-unavailable":
+        assert body["title"] == "Beacon positioning unavailable"
+
+
+def test_bad_session_requests_are_problems(client):
+    r = client.post("/api/v1/sessions", json={"from": FROM, "to": TO, "guidance": {"announce_m": 2}})
+    assert r.status_code == 422 and "announce_m" in r.get_json()["detail"]
+    r = client.post("/api/v1/sessions", json={"from": FROM, "to": {"lat": 10.0, "lon": 10.0}})
+    assert r.status_code == 422 and r.get_json()["type"].endswith("point-off-network")
+    r = client.post("/api/v1/sessions", data="{", content_type="application/json")
+    assert r.status_code == 400
+
+
+def test_beacons_with_gps_use_gps_until_beacon_positioning_is_wired(client):
+    sid = _create(client)["id"]
+    r = client.post(f"/api/v1/sessions/{sid}/positions",
+                    json={**FROM, "accuracy_m": 5, "beacons": [{"id": "b1", "rssi": -60}]})
+    assert r.status_code == 200 and r.get_json()["position"]["method"] == "gps"
+
+
+def test_a_registered_beacon_locator_positions_beacons_only_updates(app, client):
+    class Located:
+        lat, lon, accuracy_m, method = FROM["lat"], FROM["lon"], 3.0, "likelihood"
+
+    calls = []
+    app.extensions["lotse.locate"] = lambda readings, gps: calls.append((readings, gps)) or Located()
+    sid = _create(client)["id"]
+    r = client.post(f"/api/v1/sessions/{sid}/positions", json={"beacons": [{"id": "b1", "rssi": -60}]})
+    assert r.status_code == 200 and r.get_json()["position"]["method"] == "likelihood"
+    assert calls == [([{"id": "b1", "rssi": -60}], None)]
+
+
+def test_audio_urls_when_the_session_asks_and_speech_is_available(app, client):
+    class FakeSpeech:
+        def synthesize_many(self, texts, lang, rate):
+            return {t: f"{abs(hash((t, lang, rate))):016x}" for t in texts}
+
+    app.extensions["lotse.speech"] = FakeSpeech()
+    body = _create(client, audio=True)
+    assert all(item["audio"].startswith("/api/v1/audio/") and item["audio"].endswith(".wav")
+               for item in body["speak"])
+    plain = _create(client)
+    assert all("audio" not in item for item in plain["speak"])
+
+
+def test_without_a_speech_engine_audio_sessions_answer_text(app, client):
+    from voice.speech import SpeechUnavailable
+
+    class NoSpeech:
+        def synthesize_many(self, texts, lang, rate):
+            raise SpeechUnavailable("no espeak-ng here")
+
+    app.extensions["lotse.speech"] = NoSpeech()
+    body = _create(client, audio=True)
+    assert body["speak"] and all("audio" not in item for item in body["speak"])
+
+
+def test_concurrent_updates_retry_then_answer_409(app, client, monkeypatch):
+    from lotse.sessions import SessionService
+
+    sid = _create(client)["id"]
+    monkeypatch.setattr(SessionService, "_save", lambda self, *a, **k: False)
+    r = client.post(f"/api/v1/sessions/{sid}/positions", json={**FROM, "accuracy_m": 5})
+    assert r.status_code == 409 and r.get_json()["type"].endswith("session-conflict")
+
+
+def test_a_lost_race_is_run_again_on_the_new_state(app, client):
+    sid = _create(client)["id"]
+    service = app.extensions.get("lotse.sessions")
+    with app.test_request_context():
+        from lotse.sessions import sessions
+
+        service = sessions()
+        loaded = service._load(sid)
+        assert service._save(loaded.row, loaded.row.state, [], None)  # someone else wrote first
+        assert not service._save(loaded.row, loaded.row.state, [], None)  # the stale version loses
+    r = client.post(f"/api/v1/sessions/{sid}/positions", json={**FROM, "accuracy_m": 5})
+    assert r.status_code == 200
+
+
+# --- expiry and privacy -------------------------------------------------------------------
+
+def test_sessions_expire_and_leave_nothing_behind(tmp_path):
+    app = create_app({"DATA_DIR": str(tmp_path), "SESSION_TTL_S": 1.0, "SESSION_PURGE_INTERVAL_S": 0.0})
+    client = app.test_client()
+    sid = _create(client)["id"]
+    client.post(f"/api/v1/sessions/{sid}/positions", json={**FROM, "accuracy_m": 5, "heading": 180})
+    assert _rows(app) == (1, 1)
+    time.sleep(1.2)
+    assert client.get("/api/v1/health").status_code == 200  # any request purges
+    assert _rows(app) == (0, 0)
+    assert client.get(f"/api/v1/sessions/{sid}").status_code == 404
+
+
+def test_an_expired_session_is_deleted_when_it_is_accessed(tmp_path):
+    app = create_app({"DATA_DIR": str(tmp_path), "SESSION_TTL_S": 1.0, "SESSION_PURGE_INTERVAL_S": 3600.0})
+    client = app.test_client()
+    client.get("/api/v1/health")  # the first purge of this worker ran: the next is an hour away
+    sid = _create(client)["id"]
+    time.sleep(1.2)
+    assert _rows(app) == (1, 1)
+    assert client.post(f"/api/v1/sessions/{sid}/positions", json={**FROM}).status_code == 404
+    assert _rows(app) == (0, 0)
+
+
+def test_activity_keeps_a_session_alive(tmp_path):
+    app = create_app({"DATA_DIR": str(tmp_path), "SESSION_TTL_S": 1.5, "SESSION_PURGE_INTERVAL_S": 0.0})
+    client = app.test_client()
+    sid = _create(client)["id"]
+    for _ in range(4):
+        time.sleep(0.6)
+        assert client.post(f"/api/v1/sessions/{sid}/positions", json={**FROM}).status_code == 200
+
+
+def test_only_the_last_position_is_stored_and_never_the_start(app, client):
+    sid = _create(client)["id"]
+    for k in range(5):
+        client.post(f"/api/v1/sessions/{sid}/positions",
+                    json={"lat": FROM["lat"] - k * 2 / M_PER_DEG_LAT, "lon": FROM["lon"], "accuracy_m": 5})
+    db = app.extensions["lotse.db"]
+    with db.read() as s:
+        row = s.get(GuidanceSession, sid)
+    assert "from" not in row.request
+    last = FROM["lat"] - 8 / M_PER_DEG_LAT
+    assert row.state["last_fix"][0] == pytest.approx(last, abs=1e-7)
+    stored = repr((row.request, row.settings, row.state, row.last_spoken))
+    for k in range(4):  # earlier fixes are nowhere in the row
+        assert repr(round(FROM["lat"] - k * 2 / M_PER_DEG_LAT, 7)) not in stored
+
+
+def test_positions_never_appear_in_logs(client, caplog):
+    caplog.set_level(logging.DEBUG)
+    sid = _create(client)["id"]
+    for k in range(0, 60, 3):
+        client.post(f"/api/v1/sessions/{sid}/positions",
+                    json={"lat": FROM["lat"] - k / M_PER_DEG_LAT, "lon": FROM["lon"], "accuracy_m": 5})
+    client.post("/api/v1/whereami", json=FROM)
+    client.post("/api/v1/around", json=FROM)
+    client.delete(f"/api/v1/sessions/{sid}")
+    text = caplog.text
+    assert "49.44" not in text and "7.759" not in text
+
+
+def test_the_access_log_format_logs_no_bodies_or_queries():
+    import inspect
+
+    from lotse import server
+
+    source = inspect.getsource(server.run)
+    assert "%(U)s" in source and "%(q)s" not in source and "%(r)s" not in source
