@@ -71,6 +71,22 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=10)
 
 
+def group_cpu_s(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the processes of one process group (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the command: state, ppid, pgrp, ...
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 def bodies(graph, n: int, seed: int) -> list[bytes]:
     rng = np.random.default_rng(seed)
     out = []
@@ -138,6 +154,7 @@ def main() -> None:
             statuses: Counter = Counter()
             shares = [work[i::args.threads] for i in range(args.threads)]
             deadline = time.monotonic() + args.seconds
+            cpu_before = group_cpu_s(server.pid)
             started = time.perf_counter()
             threads = [threading.Thread(target=fire, args=(port, share, deadline, latencies, statuses, lock))
                        for share in shares]
@@ -146,6 +163,7 @@ def main() -> None:
             for t in threads:
                 t.join()
             wall = time.perf_counter() - started
+            server_cpu = group_cpu_s(server.pid) - cpu_before
         finally:
             stop(server)
             log.close()
@@ -157,6 +175,12 @@ def main() -> None:
         print(f"latency: p50 {np.percentile(ms, 50):.1f} ms  p95 {np.percentile(ms, 95):.1f} ms  "
               f"max {ms.max():.1f} ms")
         print(f"status: {dict(statuses)}")
+        if ok:
+            per_route = server_cpu / ok
+            print(f"server CPU: {server_cpu:.1f} s for {ok} routes = {per_route * 1000:.1f} ms per route; "
+                  f"{args.workers} workers on {args.workers} idle cores would serve about "
+                  f"{args.workers / per_route:.0f} routes/s (load average now {os.getloadavg()[0]:.1f} "
+                  f"on {os.cpu_count()} CPUs)")
         print(f"server stopped (exit code {server.returncode})")
 
 

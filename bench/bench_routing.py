@@ -21,6 +21,7 @@ temporary file and loaded back, as a server does):
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -66,6 +67,7 @@ def pct(values: list[float]) -> str:
 
 
 PARTS: dict[str, list[float]] = {}
+CPU: list[float] = []  # process CPU time per route of the last time_routes call
 
 
 def time_routes(router: Router, pairs, variants) -> tuple[list[float], list[float], int, float]:
@@ -77,11 +79,12 @@ def time_routes(router: Router, pairs, variants) -> tuple[list[float], list[floa
     totals, searches = [], []
     failures, lengths = 0, []
     PARTS.clear()
+    CPU.clear()
     parts = PARTS.setdefault("plan (search + walk baseline + legs + geometry)", []), \
         PARTS.setdefault("find_maneuvers", []), PARTS.setdefault("audit_route", [])
     for k, (origin, destination) in enumerate(pairs):
         profile = resolve("blind_cane", variants[k % len(variants)])
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             route = router.plan(origin, destination, profile)
         except NoRouteError:
@@ -93,6 +96,7 @@ def time_routes(router: Router, pairs, variants) -> tuple[list[float], list[floa
         audit_route(g, route, maneuvers)
         t3 = time.perf_counter()
         totals.append(t3 - t0)
+        CPU.append(time.process_time() - c0)
         for part, dt in zip(parts, (t1 - t0, t2 - t1, t3 - t2)):
             part.append(dt)
         lengths.append(route.distance_m)
@@ -257,7 +261,9 @@ def main() -> None:
         totals, searches, failures, mean_len = time_routes(router, pairs, VARIANTS)
         print(f"\n-- blind_cane on Kaiserslautern, {len(totals)} routes ({failures} without route), "
               f"options cycling through {len(VARIANTS)} variants, mean length {mean_len:.0f} m --")
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other processes slow wall times)")
         print(f"per route (plan incl. walk baseline + maneuvers + audit): {pct(totals)}")
+        print(f"  the same in process CPU time                            {pct(CPU)}")
         for part, times in PARTS.items():
             print(f"  of which {part:46s} {pct(times)}")
         print(f"search alone (one A* search for the profile):            {pct(searches)}")
