@@ -178,22 +178,23 @@ class Router:
     def _legs(self, result: PathResult, start: Snap, end: Snap) -> list[Leg]:
         """Legs of a search result; a first state off the snapped edge leaves the snapped node, whole."""
         g = self.graph
+        states = np.asarray(result.states, dtype=np.int64)
+        n = len(states)
+        keys = states[:-1] * g.n_states + states[1:]
+        into = np.searchsorted(self._trans_key, keys).tolist()  # into[i - 1]: the transition entering states[i]
+        edges = g.state_edge[states]
+        length = g.edge_len[edges].astype(np.float64)
+        lo = np.zeros(n)
+        hi = length.copy()
+        if edges[0] == start.edge:
+            lo[0] = start.offset_m if g.state_fwd[states[0]] else length[0] - start.offset_m
+        if edges[-1] == end.edge:
+            hi[-1] = end.offset_m if g.state_fwd[states[-1]] else length[-1] - end.offset_m
         legs: list[Leg] = []
-        states = result.states
-        keys = np.asarray(states[:-1], dtype=np.int64) * g.n_states + np.asarray(states[1:], dtype=np.int64)
-        into = np.searchsorted(self._trans_key, keys)  # into[i - 1]: the transition entering states[i]
-        for i, s in enumerate(states):
-            edge = int(g.state_edge[s])
-            length = float(g.edge_len[edge])
-            lo, hi = 0.0, length
-            if i == 0 and edge == start.edge:
-                lo = start.offset_m if g.state_fwd[s] else length - start.offset_m
-            if i == len(states) - 1 and edge == end.edge:
-                hi = end.offset_m if g.state_fwd[s] else length - end.offset_m
-            transition = None if not legs else int(into[i - 1])
-            if hi - lo <= 1e-6 and (i == 0 or i == len(states) - 1) and len(states) > 1:
+        for i, (s, a, b) in enumerate(zip(states.tolist(), lo.tolist(), hi.tolist())):
+            if b - a <= 1e-6 and (i == 0 or i == n - 1) and n > 1:
                 continue  # zero-length touch of the snapped edge at a node
-            legs.append(Leg(int(s), lo, hi, transition))
+            legs.append(Leg(s, a, b, into[i - 1] if legs else None))
         return legs
 
     def _transition(self, s_from: int, s_to: int) -> int:
