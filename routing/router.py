@@ -197,12 +197,6 @@ class Router:
             legs.append(Leg(s, a, b, into[i - 1] if legs else None))
         return legs
 
-    def _transition(self, s_from: int, s_to: int) -> int:
-        g = self.graph
-        a, b = g.trans_indptr[s_from], g.trans_indptr[s_from + 1]
-        hits = np.flatnonzero(g.trans_to[a:b] == s_to)
-        return int(a + hits[0])
-
     # ------------------------------------------------------------------
     def plan_with_alternatives(
         self,
