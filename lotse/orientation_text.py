@@ -19,6 +19,7 @@ from voice.units import distance_amount
 CENTRELINE_KINDS = ("street_with_sidewalk", "street_without_sidewalk", "street_sidewalk_unknown",
                     "living_street", "service", "road", "pedestrian_street")
 ON_WAY_M = 15.0  # closer than this (or the accuracy) to a way: the walker is on it
+HERE_M = 3.0  # something this close is "here"
 
 _CARDINAL = {
     "de": {"n": "Norden", "ne": "Nordosten", "e": "Osten", "se": "Südosten", "s": "Süden", "sw": "Südwesten",
@@ -41,16 +42,25 @@ _WAY_EN = {"footway": "a footway", "sidewalk": "a sidewalk", "crossing": "a cros
            "segregated_path": "a shared path"}
 
 
-def metres(d: float, lang: str) -> str:
-    """'40 Meter', 'ein Meter', '1,2 Kilometer' / '40 metres', '1 metre', '1.2 kilometres'."""
+def metres(d: float, lang: str, case: str = "nom") -> str:
+    """'40 Meter', 'ein Meter', '1,2 Kilometer' (dative: 'in 40 Metern', 'in einem Meter') / '40 metres'."""
     a = distance_amount(d)
     if lang == "en":
         if a.unit == "km":
             return f"{a.value:g} kilometres" if a.value != 1 else "1 kilometre"
         return "1 metre" if a.is_one else f"{a.value:g} metres"
+    one = "einem" if case == "dat" else "ein"
+    plural = "n" if case == "dat" else ""
     if a.unit == "km":
-        return ("ein Kilometer" if a.value == 1 else f"{a.value:g} Kilometer".replace(".", ","))
-    return "ein Meter" if a.is_one else f"{a.value:g} Meter"
+        return f"{one} Kilometer" if a.value == 1 else f"{a.value:g} Kilometer{plural}".replace(".", ",")
+    return f"{one} Meter" if a.is_one else f"{a.value:g} Meter{plural}"
+
+
+def distance_words(d: float, lang: str) -> str:
+    """How far something is: 'hier' when the walker is at it, else '40 Meter'."""
+    if d < HERE_M:
+        return "hier" if lang == "de" else "here"
+    return metres(d, lang)
 
 
 def direction(bearing: float, clock: int | None, lang: str, directions: str) -> str:
@@ -104,16 +114,16 @@ def _junction_sentence(j: Junction | None, heading: float | None, lang: str, dir
         return None
     d = metres(j.distance_m, lang)
     if j.kind == "dead_end":
-        if j.distance_m < 2:
+        if j.distance_m < HERE_M:
             return "Der Weg endet hier" if lang == "de" else "The way ends here"
-        return f"Der Weg endet in {d}" if lang == "de" else f"The way ends in {d}"
+        return f"Der Weg endet in {metres(j.distance_m, lang, 'dat')}" if lang == "de" else f"The way ends in {d}"
     names = [n for n in j.streets if n and n[0].isupper()]
     where = direction(j.bearing, j.clock, lang, directions)
     if lang == "de":
         with_ = f" mit {listing([street_phrase(n).dat for n in names], 'und')}" if names else ""
         light = ", dort ist eine Ampel" if j.signals else ""
         if heading is not None:
-            return f"Die nächste Kreuzung{with_} kommt in {d}{light}"
+            return f"Die nächste Kreuzung{with_} kommt in {metres(j.distance_m, lang, 'dat')}{light}"
         return f"Die nächste Kreuzung{with_} ist {d} entfernt, {where}{light}"
     with_ = f" with {listing(names, 'and')}" if names else ""
     light = ", with traffic lights" if j.signals else ""
@@ -134,9 +144,22 @@ def _stop_sentence(t: Thing | None, lang: str, directions: str) -> str | None:
     return f"The nearest stop is {t.name}, {d} away, {where}"
 
 
+def _here_sentence(j: Junction | None, lang: str) -> str | None:
+    if j is None:
+        return None
+    names = [n for n in j.streets if n and n[0].isupper()]
+    light = (", dort ist eine Ampel" if lang == "de" else ", with traffic lights") if j.signals else ""
+    if lang == "de":
+        with_ = f" mit {listing([street_phrase(n).dat for n in names], 'und')}" if names else ""
+        return f"Sie sind an einer Kreuzung{with_}{light}"
+    with_ = f" with {listing(names, 'and')}" if names else ""
+    return f"You are at a junction{with_}{light}"
+
+
 def whereami_text(w: WhereAmI, lang: str = "de", directions: str = "clock") -> str:
     """The spoken answer to "where am I"."""
     parts = _street_sentences(w.street, w.accuracy_m, lang)
+    parts.append(_here_sentence(w.at_junction, lang) or "")
     parts.append(_junction_sentence(w.junction, w.heading, lang, directions) or "")
     parts.append(_stop_sentence(w.stop, lang, directions) or "")
     if w.heading is None:
@@ -167,13 +190,12 @@ def thing_label(t: Thing, lang: str) -> str:
 def around_text(items: list[Thing], radius_m: float, lang: str = "de", directions: str = "clock",
                 limit: int = 8) -> str:
     """'Im Umkreis von 50 Metern: Haltestelle Rathaus, 30 Meter, auf 2 Uhr; ...'."""
-    r = metres(radius_m, lang)
-    if lang == "de":
-        r = r.replace(" Meter", " Metern").replace(" Kilometer", " Kilometern").replace("ein ", "einem ")
+    r = metres(radius_m, lang, "dat")
     if not items:
         return join(f"Im Umkreis von {r} ist nichts verzeichnet" if lang == "de"
                     else f"Nothing is mapped within {r}")
-    said = [f"{thing_label(t, lang)}, {metres(t.distance_m, lang)}, {direction(t.bearing, t.clock, lang, directions)}"
+    said = [f"{thing_label(t, lang)}, " + ("hier" if lang == "de" else "here") if t.distance_m < HERE_M
+            else f"{thing_label(t, lang)}, {metres(t.distance_m, lang)}, {direction(t.bearing, t.clock, lang, directions)}"
             for t in items[:limit]]
     head = f"Im Umkreis von {r}: " if lang == "de" else f"Within {r}: "
     text = head + "; ".join(said)

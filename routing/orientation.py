@@ -29,6 +29,7 @@ SIDE_MIN_OFFSET_M = 4.0  # a fix this far (and farther than its accuracy) from a
 CENTRELINE_KINDS = ("street_with_sidewalk", "street_without_sidewalk", "street_sidewalk_unknown",
                     "living_street", "service", "road", "pedestrian_street")
 JUNCTION_SEARCH_M = 600.0  # how far along the way a junction ahead is looked for
+AT_JUNCTION_M = 3.0  # a junction this close is where the walker stands, not the next one ahead
 STOP_SEARCH_M = 1000.0
 SAME_PLACE_M = 30.0  # same name and kind this close: one place (the platforms of a stop)
 SAME_CROSSING_M = 12.0  # same street and control this close: the two ends of one crossing
@@ -83,8 +84,9 @@ class WhereAmI:
     accuracy_m: float | None
     heading: float | None
     street: StreetHere | None
-    junction: Junction | None
+    junction: Junction | None  # the next one ahead (beyond one the walker stands at)
     stop: Thing | None
+    at_junction: Junction | None = None  # the junction the walker stands at, if any
 
 
 def _clock(bearing: float, heading: float | None) -> int | None:
@@ -187,16 +189,16 @@ class Orientation:
     def where_am_i(self, lat: float, lon: float, accuracy_m: float | None = None,
                    heading: float | None = None, max_distance_m: float = 150.0) -> WhereAmI:
         """Street, side, next junction ahead and nearest stop of a position."""
-        street = junction = None
+        street = junction = here = None
         try:
             snap = self.snapper.snap(lat, lon, max_distance_m)
         except SnapError:
             snap = None
         if snap is not None:
             street, forward = self._street(snap, lat, lon, accuracy_m, heading)
-            junction = self._junction(snap, forward, lat, lon, heading)
+            junction, here = self._junction(snap, forward, lat, lon, heading)
         stop = self.nearest_stop(lat, lon, heading)
-        return WhereAmI(lat, lon, accuracy_m, heading, street, junction, stop)
+        return WhereAmI(lat, lon, accuracy_m, heading, street, junction, stop, here)
 
     def _street(self, snap, lat: float, lon: float, accuracy_m: float | None,
                 heading: float | None) -> tuple[StreetHere, bool | None]:
@@ -231,38 +233,66 @@ class Orientation:
         return StreetHere(name, kind, round(snap.distance_m, 1), side, source, round(bearing, 1), e), forward
 
     def _junction(self, snap, forward: bool | None, lat: float, lon: float,
-                  heading: float | None) -> Junction | None:
-        """Follow the way (ahead, or both ways without heading) to the next node with a choice."""
+                  heading: float | None) -> tuple[Junction | None, Junction | None]:
+        """The next node with a choice along the way (ahead, or either way without heading).
+
+        Returns (next junction, junction the walker stands at). At a junction
+        within :data:`AT_JUNCTION_M` the search goes on straight ahead.
+        """
         g = self.graph
         e = snap.edge
         length = float(g.edge_len[e])
         options = [True, False] if forward is None else [forward]
         found: list[Junction] = []
+        here: Junction | None = None
         own_name = g.string(int(g.edge_name[e]))
         for fwd in options:
             node = int(g.edge_v[e] if fwd else g.edge_u[e])
             dist = length - snap.offset_m if fwd else snap.offset_m
             came = e
-            while True:
+            while dist <= JUNCTION_SEARCH_M:
                 others = [int(x) for x in self.edges_at(node) if int(x) != came]
-                if len(others) != 1 or dist > JUNCTION_SEARCH_M:
-                    break
-                came = others[0]
-                dist += float(g.edge_len[came])
-                node = int(g.edge_v[came] if g.edge_u[came] == node else g.edge_u[came])
-            if dist > JUNCTION_SEARCH_M:
-                continue
-            others = [int(x) for x in self.edges_at(node) if int(x) != came]
-            names: list[str] = []
-            for x in others:
-                label = g.string(int(g.edge_name[x])) or decode("way_kind", g.edge_kind[x])
-                if label != own_name and label not in names:
-                    names.append(label)
-            nlat, nlon = float(g.node_lat[node]), float(g.node_lon[node])
-            b = bearing_deg(lat, lon, nlat, nlon)
-            found.append(Junction(nlat, nlon, round(dist, 1), round(b, 1), _clock(b, heading), names,
-                                  "junction" if others else "dead_end", bool(g.node_signals[node])))
-        return min(found, key=lambda j: j.distance_m) if found else None
+                if len(others) == 1:  # no choice here: follow the way
+                    came, node, dist = self._go_on(node, others[0], dist)
+                    continue
+                junction = self._describe_junction(node, others, own_name, dist, lat, lon, heading)
+                if dist < AT_JUNCTION_M and others:
+                    here = here or junction
+                    came, node, dist = self._go_on(node, self._straight_on(node, came, others), dist)
+                    continue
+                found.append(junction)
+                break
+        return (min(found, key=lambda j: j.distance_m) if found else None), here
+
+    def _go_on(self, node: int, edge: int, dist: float) -> tuple[int, int, float]:
+        g = self.graph
+        other = int(g.edge_v[edge] if int(g.edge_u[edge]) == node else g.edge_u[edge])
+        return edge, other, dist + float(g.edge_len[edge])
+
+    def _straight_on(self, node: int, came: int, others: list[int]) -> int:
+        """Of the ways leaving ``node``, the one straightest on from ``came``."""
+        g = self.graph
+        arrive = (float(g.edge_bearing_end[came]) if int(g.edge_v[came]) == node
+                  else (float(g.edge_bearing_start[came]) + 180.0) % 360.0)
+
+        def leave(x: int) -> float:
+            return (float(g.edge_bearing_start[x]) if int(g.edge_u[x]) == node
+                    else (float(g.edge_bearing_end[x]) + 180.0) % 360.0)
+
+        return min(others, key=lambda x: abs(turn_angle_deg(arrive, leave(x))))
+
+    def _describe_junction(self, node: int, others: list[int], own_name: str | None, dist: float,
+                           lat: float, lon: float, heading: float | None) -> Junction:
+        g = self.graph
+        names: list[str] = []
+        for x in others:
+            label = g.string(int(g.edge_name[x])) or decode("way_kind", g.edge_kind[x])
+            if label != own_name and label not in names:
+                names.append(label)
+        nlat, nlon = float(g.node_lat[node]), float(g.node_lon[node])
+        b = bearing_deg(lat, lon, nlat, nlon)
+        return Junction(nlat, nlon, round(dist, 1), round(b, 1), _clock(b, heading), names,
+                        "junction" if others else "dead_end", bool(g.node_signals[node]))
 
     # -- around -----------------------------------------------------------------
     def nearest_stop(self, lat: float, lon: float, heading: float | None = None,

@@ -40,6 +40,7 @@ def _where(lat: float, lon: float, accuracy: float | None, heading: float | None
     if w.street is not None:
         street = {k: v for k, v in asdict(w.street).items() if k != "edge"}
     return {"text": whereami_text(w, lang, directions), "street": street,
+            "at_junction": asdict(w.at_junction) if w.at_junction else None,
             "junction": asdict(w.junction) if w.junction else None, "stop": stop, "beacon": None,
             "heading": heading, "lang": lang}
 

@@ -190,6 +190,7 @@ WHEREAMI_ANSWER = {
                    "the street relative to heading, or unknown), side_source (sidewalk, offset or null)"},
         "junction": {"type": ["object", "null"], "description": "the next junction ahead (both ways without "
                      "heading): distance_m along the way, bearing, clock, streets meeting there"},
+        "at_junction": {"type": ["object", "null"], "description": "the junction the walker stands at (within 3 m)"},
         "stop": {"anyOf": [THING, {"type": "null"}]},
         "beacon": {"type": "null", "description": "nearest beacon (not yet available)"},
         "route": {"type": "object", "description": "session: progress on the route"},
