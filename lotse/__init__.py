@@ -41,6 +41,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from lotse import db, obstacles
 
     app.extensions["lotse.obstacles"] = obstacles.ObstacleService(db.init_app(app), app.extensions["lotse.graphs"])
+    from lotse import beacon_registry
+
+    beacon_registry.install(app)  # the registry, and beacon positioning for live guidance ("lotse.locate")
     problems.register(app)
     api.register(app)
     logging.getLogger("werkzeug").addFilter(_QueryStringFilter())

@@ -1,9 +1,9 @@
 """Which graph the service serves, and the demo map compiled on first use.
 
 A server loads one compiled graph at start. With no graph configured it
-serves the demo map: ``data/demo.osm`` is compiled once into the data folder,
-keyed by the hash of the file and of the routing code, so edits to either are
-picked up.
+serves the demo map: ``data/demo.osm`` is compiled once into the data folder
+with the beacons of ``data/beacons.csv`` attached, keyed by the hash of the
+files and of the routing code, so edits to any of them are picked up.
 """
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ import logging
 from pathlib import Path
 
 import routing
+from beacons.io import read_beacons
 from routing.graph import CompiledGraph
+from routing.landmarks import attach_beacons
 from routing.pipeline import build_from_osm
 from routing.router import Router
 
 from lotse.config import DEMO_OSM
+
+DEMO_BEACONS = DEMO_OSM.with_name("beacons.csv")
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +29,7 @@ log = logging.getLogger(__name__)
 def demo_graph_path(data_dir: Path) -> Path:
     """Where the compiled demo map lives; built if missing or stale."""
     digest = hashlib.sha256(DEMO_OSM.read_bytes())
+    digest.update(DEMO_BEACONS.read_bytes())
     # The code that builds the graph is part of the key: a fix in routing rebuilds the demo map.
     for source in sorted(Path(routing.__file__).parent.glob("*.py")):
         digest.update(source.read_bytes())
@@ -33,7 +38,9 @@ def demo_graph_path(data_dir: Path) -> Path:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         log.info("compiling the demo map into %s", path)
-        build_from_osm(DEMO_OSM).save(path)
+        graph = build_from_osm(DEMO_OSM)
+        attach_beacons(graph, [b.to_dict() for b in read_beacons(DEMO_BEACONS).beacons])
+        graph.save(path)
     return path
 
 

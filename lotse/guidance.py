@@ -7,7 +7,7 @@ audio); the HTTP layer and the CLI both call :func:`route_response`.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 from routing.audit import audit_route, summary_of
 from routing.graph import CompiledGraph
@@ -58,9 +58,15 @@ def describe_route(
     directions: str = "relative",
     step_length_m: float = 0.7,
     overlay: ObstacleOverlay | None = None,
+    landmarks: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """Feature, steps and summary of one route (no audio); ``overlay`` adds warnings of obstacles on it."""
-    maneuvers = find_maneuvers(graph, route)
+    """Feature, steps and summary of one route (no audio).
+
+    ``overlay`` adds warnings of obstacles on it; ``landmarks`` are points
+    announced when passed or reached (the active beacons, see
+    :mod:`lotse.beacon_registry`), as for :func:`routing.maneuvers.find_maneuvers`.
+    """
+    maneuvers = find_maneuvers(graph, route, extra_landmarks=landmarks)
     if overlay is not None:
         maneuvers = overlay.annotate(graph, route, maneuvers)
     audit = audit_route(graph, route, maneuvers)

@@ -37,6 +37,7 @@ COMPOUND_M = 15.0  # two turns this close become "links und gleich wieder rechts
 ARRIVE_AHEAD_M = 4.0
 LANDMARK_M = 20.0  # a stop this close to the route is passed; this close to the goal, it is there
 LANDMARK_KINDS = ("bus_stop", "stop", "station")
+SHADOW_M = 10.0  # a stop this close to an extra landmark (a beacon at it) is said once, by the beacon's label
 REFERENCE_MIN_M, REFERENCE_MAX_M = 8.0, 40.0  # a depart reference is close, but not where one stands
 
 CARDINALS = ("n", "ne", "e", "se", "s", "sw", "w", "nw")
@@ -296,10 +297,12 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
     """
     import shapely
 
-    places = _landmark_places(graph) + list(extra)
-    if not places or len(route.coords) < 2:
+    if len(route.coords) < 2:
         return
     frame = LocalFrame(float(route.coords[0, 0]), float(route.coords[0, 1]))
+    places = _unshadowed(_landmark_places(graph), extra, frame) + list(extra)
+    if not places:
+        return
     x, y = frame.to_xy(route.coords[:, 0], route.coords[:, 1])
     line = shapely.LineString(np.column_stack((x, y)))
     if line.length == 0:
@@ -331,6 +334,20 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
         ))
     for m in out:
         m.landmarks.sort(key=lambda lm: lm.distance_m or 0.0)
+
+
+def _unshadowed(places: list[dict], extra: Sequence[Mapping[str, Any]], frame: LocalFrame) -> list[dict]:
+    """The graph's places not within :data:`SHADOW_M` of an extra point.
+
+    A beacon mounted at a stop names it more precisely ("Bushaltestelle
+    Rathaus, Steig A" rather than "Rathaus"); saying both is noise.
+    """
+    if not extra or not places:
+        return places
+    ex, ey = frame.to_xy(np.array([p["lat"] for p in extra]), np.array([p["lon"] for p in extra]))
+    px, py = frame.to_xy(np.array([p["lat"] for p in places]), np.array([p["lon"] for p in places]))
+    d = np.hypot(np.subtract.outer(px, ex), np.subtract.outer(py, ey)).min(axis=1)
+    return [p for p, di in zip(places, d) if di > SHADOW_M]
 
 
 def _side(line, along: float, point) -> str:

@@ -7,6 +7,7 @@ from flask import Flask
 from lotse.api import admin, meta, obstacles, places, routes
 from lotse.api import audio, exports, feedback, scenarios
 from lotse.api import orientation, sessions
+from lotse.api import beacons, locate
 
 PREFIX = "/api/v1"
 
@@ -24,3 +25,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(feedback.bp, url_prefix=PREFIX)
     app.register_blueprint(sessions.bp, url_prefix=PREFIX)
     app.register_blueprint(orientation.bp, url_prefix=PREFIX)
+    app.register_blueprint(beacons.bp, url_prefix=PREFIX)
+    app.register_blueprint(locate.bp, url_prefix=PREFIX)

@@ -60,8 +60,12 @@ PARAMETERS = [
 
 
 def gazetteer() -> Gazetteer:
-    """The gazetteer of the graph served (built on first use)."""
-    return gazetteer_for(current_app.extensions["lotse.graphs"].graph)
+    """The gazetteer of the graph served (built on first use), with the active beacons by their labels."""
+    gaz = gazetteer_for(current_app.extensions["lotse.graphs"].graph)
+    beacons = current_app.extensions.get("lotse.beacons")
+    if beacons is not None:
+        beacons.sync_gazetteer(gaz)  # beacons registered since the last query (any worker) are found
+    return gaz
 
 
 def _kinds(value: str | None) -> list[str] | None:

@@ -16,6 +16,7 @@ from lotse.api import schemas
 from lotse.api.places import resolve_place
 from lotse.api.spec import documented, validated_json
 from lotse.audio import attach_audio
+from lotse.beacon_registry import get_registry, resolve_beacon
 from lotse.guidance import describe_route
 from lotse.obstacles import blocked_problem, destination_problem
 from lotse.problems import Problem
@@ -27,6 +28,8 @@ def resolve_point(point: dict[str, Any], role: str) -> tuple[float, float]:
     """(lat, lon) of a request point."""
     if "place" in point:
         return resolve_place(point, role)
+    if "beacon" in point:
+        return resolve_beacon(point["beacon"], role)
     return float(point["lat"]), float(point["lon"])
 
 
@@ -68,11 +71,13 @@ def plan_from_request(body: dict[str, Any], origin: tuple[float, float] | None =
         raise blocked or Problem("no-route", str(exc)) from None
     if (blocked := destination_problem(router, route, destination, profile, obstacles.overlay)) is not None:
         raise blocked
+    beacons = get_registry().current()  # re-read only when staff changed beacons
     speech = dict(lang=body.get("lang", "de"), units=body.get("units", "metres"),
                   directions=body.get("directions", "relative"), step_length_m=body.get("step_length_m", 0.7),
-                  overlay=obstacles.overlay)
+                  overlay=obstacles.overlay, landmarks=beacons.landmarks)
     described = describe_route(router.graph, route, **speech)
     described["route"]["properties"]["obstacles_version"] = obstacles.version
+    described["route"]["properties"]["beacons_version"] = beacons.version
     planned = Planned(described, origin, destination)
     for alt in alternatives:  # each with its own audit; "label" says why it is offered
         item = describe_route(router.graph, alt.route, **speech)

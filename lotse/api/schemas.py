@@ -23,9 +23,19 @@ PLACE_POINT = {
     "additionalProperties": False,
 }
 
+BEACON_POINT = {
+    "type": "object",
+    "required": ["beacon"],
+    "properties": {
+        "beacon": {"type": "string", "minLength": 1, "maxLength": 200,
+                   "description": "id of a registered, active beacon (GET /api/v1/beacons), in any spelling"},
+    },
+    "additionalProperties": False,
+}
+
 POINT = {
-    "description": "A point: coordinates, or a place name.",
-    "oneOf": [COORD_POINT, PLACE_POINT],
+    "description": "A point: coordinates, a place name, or a beacon.",
+    "oneOf": [COORD_POINT, PLACE_POINT, BEACON_POINT],
 }
 
 PROBLEM = {
