@@ -226,7 +226,8 @@ def _convert(name: str, text: str, decimal_comma: bool) -> Any:
         try:
             value = float(candidate)
         except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
+            hint = " (write a decimal point, or use ';' between cells for a decimal comma)" if "," in text else ""
+            raise ValueError(f"{text!r} is not a number{hint}") from None
         if not math.isfinite(value):
             raise ValueError(f"{text!r} is not a finite number")
         return value

@@ -53,13 +53,19 @@ def main() -> None:
 @click.option("--osm", "osm_file", type=click.Path(dir_okay=False), help="OSM file: .osm, .osm.gz, .osm.bz2 or .osm.pbf")
 @click.option("--place", help='Place to download through osmnx (online), e.g. "Kaiserslautern, Germany"')
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="compiled graph file to write")
-def build(osm_file: str | None, place: str | None, output: str) -> None:
+@click.option("--beacons", "beacons_file", type=click.Path(exists=True, dir_okay=False),
+              help="beacons (CSV or GeoJSON, as for 'lotse beacons import') to attach as landmarks")
+@click.option("--beacon-attach-m", default=30.0, show_default=True, type=click.FloatRange(1, 150),
+              help="beacons farther than this from every walkable way are not attached (a warning)")
+def build(osm_file: str | None, place: str | None, output: str, beacons_file: str | None = None,
+          beacon_attach_m: float = 30.0) -> None:
     """Build a compiled pedestrian graph from OpenStreetMap data."""
     from routing.osm_import import OsmDataError
     from routing.pipeline import build_from_osm
 
     if bool(osm_file) == bool(place):
         raise click.UsageError("give exactly one of --osm FILE or --place NAME")
+    records = _beacon_records(beacons_file) if beacons_file else None  # a bad file fails before the long build
     started = time.perf_counter()
     if place:
         from lotse.download import DownloadError, download_place
@@ -74,6 +80,11 @@ def build(osm_file: str | None, place: str | None, output: str) -> None:
         raise click.ClickException(str(exc)) from None
     if sys.stderr.isatty():
         click.echo("", err=True)
+    if records is not None:
+        from routing.landmarks import attach_beacons
+
+        far = len(attach_beacons(graph, records, beacon_attach_m))
+        click.echo(f"{len(records) - far} of {len(records)} beacons attached as landmarks", err=True)
     graph.save(output)
     for warning in graph.meta.get("warnings", []):
         click.echo(f"warning: {warning}", err=True)
@@ -81,6 +92,21 @@ def build(osm_file: str | None, place: str | None, output: str) -> None:
         f"{output}: {graph.n_nodes:,} nodes, {int(graph.edge_walkable.sum()):,} walkable edges, "
         f"{graph.n_transitions:,} turns; built in {time.perf_counter() - started:.1f} s"
     )
+
+
+def _beacon_records(path: str) -> list[dict]:
+    """The beacons of a file for a build; any rejected row fails the build (a graph is built to be served)."""
+    from beacons.io import BeaconFileError, read_beacons
+
+    try:
+        result = read_beacons(path)
+    except BeaconFileError as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+    if result.errors:
+        for error in result.errors:
+            click.echo(f"{path}: {error}", err=True)
+        raise click.ClickException(f"{path}: {len(result.rejected)} row(s) rejected; fix them (see above)")
+    return [b.to_dict() for b in result.beacons]
 
 
 @main.command()
@@ -158,6 +184,10 @@ from lotse.cli_staff import db, keys, quality  # noqa: E402  (staff commands liv
 main.add_command(db)
 main.add_command(keys)
 main.add_command(quality)
+
+from lotse.cli_beacons import beacons  # noqa: E402  (the beacon registry)
+
+main.add_command(beacons)
 
 from lotse.scenarios.commands import compare_routes, test_routes  # noqa: E402  (route test suites)
 

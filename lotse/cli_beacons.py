@@ -1,0 +1,133 @@
+"""``lotse beacons``: the beacon registry from a shell — import, export, list.
+
+Import is **per row**: every valid row is created or updated, every invalid
+row is reported with its line (CSV) or feature number (GeoJSON), the field
+and the reason, and the exit status is 1 when any row was rejected — so a
+script notices, while a typo in one row does not hold back a hundred good
+ones. All accepted rows are written in one transaction (one audit entry per
+beacon; workers see all of them at once or none). ``--replace`` also removes
+registered beacons the file does not list; it refuses to run when any row is
+rejected, since a rejected row would otherwise delete its beacon.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from beacons.io import BeaconFileError, read_beacons, to_csv, to_geojson
+from lotse.cli_staff import _app, _cli_actor
+
+
+class _DryRun(Exception):
+    """Raised inside the write transaction of ``--dry-run`` to roll it back."""
+
+
+@click.group()
+def beacons() -> None:
+    """Bluetooth beacons: import a CSV/GeoJSON file, export, list."""
+
+
+@beacons.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["csv", "geojson"]), help="default: from the file's suffix")
+@click.option("--replace", is_flag=True, help="also remove registered beacons the file does not list")
+@click.option("--dry-run", is_flag=True, help="check the file and show what would change; write nothing")
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
+def import_(file: str, fmt: str | None, replace: bool, dry_run: bool, as_json: bool) -> None:
+    """Create or update beacons from FILE (rows with errors are reported and skipped)."""
+    from lotse.storage import beacons as store
+
+    try:
+        result = read_beacons(file, fmt)
+    except BeaconFileError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    rejected = [e.to_dict() for e in result.errors]
+    if replace and rejected:
+        _report(file, None, rejected, [], as_json, dry_run)
+        raise click.ClickException(f"{len(result.rejected)} row(s) rejected: nothing imported, because --replace "
+                                   "would remove the beacons of the rejected rows; fix them first")
+    app = _app()
+    registry = app.extensions["lotse.beacons"]
+    summary = None
+    try:
+        with app.extensions["lotse.db"].write() as session:
+            summary = store.import_beacons(session, result.beacons, _cli_actor(), replace_all=replace)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    written = set(summary.created + summary.updated)
+    warnings = [f"{b.id} ({b.label}): no walkable way within {registry.attach_m:.0f} m; used for positioning, "
+                "not announced on routes" for b in result.beacons
+                if b.id in written and registry.attachment(b.lat, b.lon) is None]
+    _report(file, summary, rejected, warnings, as_json, dry_run)
+    if rejected:
+        sys.exit(1)
+
+
+def _report(file: str, summary, rejected: list[dict], warnings: list[str], as_json: bool,  # noqa: ANN001
+            dry_run: bool) -> None:
+    counts = summary.counts() if summary else {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
+    counts["rejected"] = len({(r["where"]) for r in rejected})
+    if as_json:
+        doc = {"file": file, "dry_run": dry_run, **counts, "rejected_rows": rejected, "warnings": warnings}
+        if summary:
+            doc.update(ids={"created": summary.created, "updated": summary.updated, "deleted": summary.deleted})
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    for r in rejected:
+        click.echo(f"{file}: {r['where']}: {r['field']}: {r['reason']}", err=True)
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+    what = ", ".join(f"{n} {k}" for k, n in counts.items())
+    click.echo(f"{file}: {what}{' (dry run: nothing written)' if dry_run else ''}")
+
+
+@beacons.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="file to write (default: stdout)")
+@click.option("--format", "fmt", type=click.Choice(["csv", "geojson"]), help="default: from -o's suffix, else csv")
+@click.option("--all", "with_graph", is_flag=True, help="include the beacons built into the graph file")
+def export(output: str | None, fmt: str | None, with_graph: bool) -> None:
+    """Write the registered beacons as CSV or GeoJSON (the format import reads)."""
+    fmt = fmt or ("geojson" if output and Path(output).suffix.lower() in (".geojson", ".json") else "csv")
+    entries = _entries(with_graph)
+    items = [e.beacon for e in entries]
+    text = to_csv(items) if fmt == "csv" else json.dumps(to_geojson(items), ensure_ascii=False, indent=1) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"{output}: {len(items)} beacons", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _entries(with_graph: bool):
+    """Registered beacons (and the graph's, with ``with_graph``), by id."""
+    app = _app()
+    state = app.extensions["lotse.beacons"].current() if with_graph else None
+    if state is not None:
+        return list(state.entries.values())
+    from lotse.beacon_registry import Entry
+    from lotse.storage import beacons as store
+
+    with app.extensions["lotse.db"].read() as session:
+        return [Entry(store.to_beacon(r), "registry", None) for r in store.all_rows(session)]
+
+
+@beacons.command("list")
+@click.option("--json", "as_json", is_flag=True, help="print JSON")
+def list_(as_json: bool) -> None:
+    """List the beacons the service uses: registered ones and those built into the graph."""
+    entries = _entries(True)
+    if as_json:
+        click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'id':<52} {'kind':<9} {'active':<6} {'source':<8} {'way':>6}  label")
+    for e in entries:
+        b = e.beacon
+        way = f"{e.attached.distance_m:.0f} m" if e.attached else "-"
+        click.echo(f"{b.id:<52} {b.kind:<9} {'yes' if b.active else 'no':<6} {e.source:<8} {way:>6}  {b.label}")
+    click.echo(f"{len(entries)} beacons", err=True)
