@@ -38,6 +38,46 @@ def maneuver_from_dict(data: dict[str, Any]) -> Maneuver:
     return Maneuver(**d)
 
 
+def maneuver_from_step(step: dict[str, Any]) -> Maneuver:
+    """A :class:`Maneuver` back from a step of a route response (``POST /routes``).
+
+    What a step does not carry (the street before, the depart reference) is
+    left empty: it is only needed for texts the step already has.
+    """
+    loc = (float(step["location"][0]), float(step["location"][1]))
+    compound = [Maneuver(kind="turn", location=loc, distance_m=float(c.get("distance_m") or 0.0), bearing=0.0,
+                         turn_angle=float(c.get("turn_angle") or 0.0), street=c.get("street"),
+                         modifier=c.get("modifier")) for c in step.get("then") or []]
+    return Maneuver(
+        kind=step["kind"], location=loc, distance_m=float(step["distance_m"]), bearing=float(step["bearing"]),
+        turn_angle=float(step.get("turn_angle") or 0.0), clock=int(step.get("clock") or 12),
+        street=step.get("street"), way_kind=step.get("way_kind"), modifier=step.get("modifier"),
+        compound=compound,
+        crossing=Crossing(**_only(Crossing, step["crossing"])) if step.get("crossing") else None,
+        steps=Steps(**_only(Steps, step["steps"])) if step.get("steps") else None,
+        landmarks=[Landmark(**_only(Landmark, x)) for x in step.get("landmarks") or []],
+        hazards=[Hazard(**_only(Hazard, x)) for x in step.get("warnings") or []],
+        cardinal=step.get("cardinal"), side=step.get("side"),
+    )
+
+
+def described_from_response(response: dict[str, Any]) -> tuple[dict[str, Any], tuple[float, float]]:
+    """(described route, destination) from a route response a client got from ``POST /routes``.
+
+    Raises ValueError when the steps do not describe a route (depart first,
+    arrive last, known kinds).
+    """
+    steps = [{k: v for k, v in step.items() if k != "audio"} for step in response["steps"]]
+    if steps[0]["kind"] != "depart" or steps[-1]["kind"] != "arrive":
+        raise ValueError("route.steps must begin with a depart step and end with an arrive step")
+    try:
+        maneuvers = [maneuver_from_step(step) for step in steps]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"route.steps: a step is not a step of a route response ({exc})") from None
+    lon, lat = steps[-1]["location"]
+    return {"route": response["route"], "steps": steps, "maneuvers": maneuvers}, (float(lat), float(lon))
+
+
 def line_of(feature: dict[str, Any]) -> Polyline:
     """The route's line from its GeoJSON feature ([lon, lat] -> (lat, lon))."""
     return Polyline([(lat, lon) for lon, lat in feature["geometry"]["coordinates"]])

@@ -32,6 +32,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, select, text, update
 
+from routing.profiles import ProfileError, resolve
 from routing.tracking import Event, Fix, RouteTracker, Update
 from voice.speech import DEFAULT_RATE, SpeechError
 
@@ -42,7 +43,7 @@ from lotse.narration import Narrator
 from lotse.positioning import Position, position_of
 from lotse.problems import Problem
 from lotse.session_models import GuidanceRoute, GuidanceSession
-from lotse.session_plan import build_plan, tracker_for
+from lotse.session_plan import build_plan, described_from_response, tracker_for
 from lotse.session_text import new_route_direction, phrase
 
 WRITE_ATTEMPTS = 4
@@ -58,8 +59,9 @@ class Loaded:
 
 def _settings(body: dict[str, Any]) -> dict[str, Any]:
     guidance = body.get("guidance") or {}
+    given = body.get("route") or {}  # a route response: its texts are in its language
     return {
-        "lang": body.get("lang", "de"), "units": body.get("units", "metres"),
+        "lang": body.get("lang", given.get("lang", "de")), "units": body.get("units", "metres"),
         "directions": body.get("directions", "relative"), "step_length_m": body.get("step_length_m", 0.7),
         "audio": bool(body.get("audio", False)), "speech_rate": body.get("speech_rate", DEFAULT_RATE),
         "tracker": {k: guidance[k] for k in ("announce_m", "announce_s", "reassure_m") if k in guidance},
@@ -98,13 +100,17 @@ class SessionService:
         """Plan the route of a session request and start guidance; the first instruction is in ``speak``."""
         from lotse.api.routes import plan_from_request
 
-        route_request = {k: body[k] for k in ROUTE_FIELDS if k in body}
-        planned = plan_from_request(route_request)
-        plan = build_plan(planned.described, planned.destination)
+        if "route" in body:
+            described, destination, route_request = self._from_response(body)
+        else:
+            route_request = {k: body[k] for k in ROUTE_FIELDS if k in body}
+            planned = plan_from_request(route_request)
+            described, destination = planned.described, planned.destination
+        plan = build_plan(described, destination)
         settings = _settings(body)
         tracker = tracker_for(plan, settings["tracker"], None)
         narrator = Narrator(plan, settings)
-        summary = planned.described["route"]["properties"].get("summary")
+        summary = described["route"]["properties"].get("summary")
         speak = ([{"kind": "summary", "step": 0, "text": summary}] if summary else [])
         speak += [narrator.say(e) for e in tracker.start()]
         now = utcnow()
@@ -120,6 +126,27 @@ class SessionService:
             s.add(GuidanceRoute(session_id=row.id, plan=plan))
         return {"id": row.id, "route": plan["route"], "steps": plan["steps"], "expires_at": _iso(row.expires_at),
                 "route_version": 0, "lang": settings["lang"], "speak": self._voiced(speak, settings)}
+
+    @staticmethod
+    def _from_response(body: dict[str, Any]) -> tuple[dict[str, Any], tuple[float, float], dict[str, Any]]:
+        """A route the client already has (``{"route": <POST /routes response>}``): guide along it as it is.
+
+        A new route after leaving it is planned to its last point with its
+        profile and the ``options`` of the body.
+        """
+        response = body["route"]
+        profile = response["route"]["properties"].get("profile") or "walk"
+        try:
+            resolve(profile, body.get("options"))
+            described, destination = described_from_response(response)
+            tracker_for(build_plan(described, destination), {}, None)
+        except ProfileError as exc:
+            raise Problem("unknown-profile", str(exc)) from None
+        except ValueError as exc:
+            raise Problem("invalid-request", str(exc)) from None
+        request = {"to": {"lat": destination[0], "lon": destination[1]}, "profile": profile,
+                   **{k: body[k] for k in ("options", "lang", "units", "directions", "step_length_m") if k in body}}
+        return described, destination, request
 
     def get(self, session_id: str) -> dict[str, Any]:
         """The session's route and where guidance stands."""
@@ -246,8 +273,10 @@ class SessionService:
         """Off the route: plan from here to the same destination, with the same profile, options, language."""
         from lotse.api.routes import plan_from_request
 
-        lang = row.settings["lang"]
-        request = dict(row.request, **{"from": {"lat": fix.lat, "lon": fix.lon}})
+        settings = row.settings
+        lang = settings["lang"]
+        request = dict(row.request, **{"from": {"lat": fix.lat, "lon": fix.lon}},
+                       **{k: settings[k] for k in ("lang", "units", "directions", "step_length_m") if k in settings})
         try:
             planned = plan_from_request(request, origin=(fix.lat, fix.lon),
                                         destination=tuple(plan["destination"]))  # type: ignore[arg-type]

@@ -140,7 +140,7 @@ def test_unknown_session_is_a_404_problem(client, method, suffix):
     ({**FROM, "timestamp": "2025-03-01T12:00:00"}, "invalid-request", "zone"),
     ({**FROM, "beacons": [{"id": "x"}]}, "invalid-request", "rssi"),
     ({"beacons": [{"id": "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:2", "rssi": -70}]},
-     "positioning-unavailable", "GPS"),
+     "invalid-request", "no usable beacon"),  # a beacon the registry does not know, and no GPS
 ])
 def test_bad_position_updates_are_problems_with_a_useful_detail(client, update, slug, words):
     sid = _create(client)["id"]
@@ -148,8 +148,28 @@ def test_bad_position_updates_are_problems_with_a_useful_detail(client, update, 
     body = r.get_json()
     assert r.status_code == 422 and body["type"] == f"urn:lotse:problem:{slug}", body
     assert words in body["detail"]
-    if slug == "positioning-unavailable":
-        assert body["title"] == "Beacon positioning unavailable"
+
+
+def test_beacons_only_without_beacon_positioning_is_a_clear_problem(app, client):
+    app.extensions.pop("lotse.locate", None)
+    sid = _create(client)["id"]
+    r = client.post(f"/api/v1/sessions/{sid}/positions", json={"beacons": [{"id": "b1", "rssi": -60}]})
+    body = r.get_json()
+    assert r.status_code == 422 and body["type"] == "urn:lotse:problem:positioning-unavailable"
+    assert body["title"] == "Beacon positioning unavailable" and "GPS" in body["detail"]
+    # with GPS the beacons are ignored and GPS is used
+    r = client.post(f"/api/v1/sessions/{sid}/positions",
+                    json={**FROM, "accuracy_m": 5, "beacons": [{"id": "b1", "rssi": -60}]})
+    assert r.status_code == 200 and r.get_json()["position"]["method"] == "gps"
+
+
+def test_a_beacon_scan_positions_the_walker(client):
+    """The demo map's beacons (data/beacons.csv): the one at the Rathaus stop, heard strongly."""
+    sid = _create(client)["id"]
+    beacon = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:100:1"
+    r = client.post(f"/api/v1/sessions/{sid}/positions", json={"beacons": [{"id": beacon, "rssi": -55}]})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["position"]["method"] != "gps"
 
 
 def test_bad_session_requests_are_problems(client):
@@ -159,13 +179,6 @@ def test_bad_session_requests_are_problems(client):
     assert r.status_code == 422 and r.get_json()["type"].endswith("point-off-network")
     r = client.post("/api/v1/sessions", data="{", content_type="application/json")
     assert r.status_code == 400
-
-
-def test_beacons_with_gps_use_gps_until_beacon_positioning_is_wired(client):
-    sid = _create(client)["id"]
-    r = client.post(f"/api/v1/sessions/{sid}/positions",
-                    json={**FROM, "accuracy_m": 5, "beacons": [{"id": "b1", "rssi": -60}]})
-    assert r.status_code == 200 and r.get_json()["position"]["method"] == "gps"
 
 
 def test_a_registered_beacon_locator_positions_beacons_only_updates(app, client):
@@ -298,3 +311,48 @@ def test_the_access_log_format_logs_no_bodies_or_queries():
 
     source = inspect.getsource(server.run)
     assert "%(U)s" in source and "%(q)s" not in source and "%(r)s" not in source
+
+
+# --- a route the client already has ---------------------------------------------------------
+
+def test_a_session_can_follow_a_route_response_as_it_is(client):
+    route = client.post("/api/v1/routes", json={"from": FROM, "to": TO, "lang": "en"}).get_json()
+    r = client.post("/api/v1/sessions", json={"route": route})
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    assert body["steps"] == route["steps"] and body["lang"] == "en"
+    assert body["speak"][-1]["text"] == route["steps"][0]["text"]["main"]
+    said = []
+    for k in range(0, 110, 2):
+        answer = client.post(f"/api/v1/sessions/{body['id']}/positions",
+                             json={"lat": FROM["lat"] - k / M_PER_DEG_LAT, "lon": FROM["lon"], "accuracy_m": 5,
+                                   "timestamp": k / 1.3}).get_json()
+        said += answer["speak"]
+        if answer["arrived"]:
+            break
+    assert answer["arrived"] and not answer["off_route"]
+    assert [i["step"] for i in said if i["kind"] == "main"] == list(range(1, len(route["steps"])))
+    assert any(i["kind"] == "pre" and i["text"].startswith("In ") for i in said)
+
+
+def test_leaving_a_given_route_plans_anew_in_its_language_and_profile(client):
+    route = client.post("/api/v1/routes", json={"from": FROM, "to": TO, "lang": "en",
+                                                "profile": "blind_cane"}).get_json()
+    sid = client.post("/api/v1/sessions", json={"route": route}).get_json()["id"]
+    answers = [client.post(f"/api/v1/sessions/{sid}/positions",
+                           json={"lat": FROM["lat"] - k / M_PER_DEG_LAT, "lon": FROM["lon"], "accuracy_m": 5,
+                                 "timestamp": k / 1.3}).get_json() for k in range(0, 40, 3)]
+    off = next(a for a in answers if a["off_route"])  # the blind profile's route turns off; the walker goes on
+    assert off["speak"][0]["kind"] == "off_route" and off["speak"][0]["text"].startswith("You have left the route")
+    assert all(not item["text"].startswith("Gehen") for item in off["speak"])
+    assert off["route"]["properties"]["profile"] == "blind_cane" and off["route_version"] == 1
+
+
+def test_a_given_route_must_be_a_route_response(client):
+    good = client.post("/api/v1/routes", json={"from": FROM, "to": TO}).get_json()
+    r = client.post("/api/v1/sessions", json={"route": {"route": good["route"]}})
+    assert r.status_code == 422 and "steps" in r.get_json()["detail"]
+    r = client.post("/api/v1/sessions", json={"route": {"route": good["route"], "steps": good["steps"][1:]}})
+    assert r.status_code == 422 and "depart" in r.get_json()["detail"]
+    r = client.post("/api/v1/sessions", json={"route": good, "from": FROM})
+    assert r.status_code == 422 and "from" in r.get_json()["detail"]

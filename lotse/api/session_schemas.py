@@ -30,6 +30,39 @@ SESSION_REQUEST = {
     },
 }
 
+SESSION_FROM_ROUTE = {
+    "type": "object",
+    "required": ["route"],
+    "additionalProperties": False,
+    "description": "Guide along a route the client already has: the response of POST /api/v1/routes as it came "
+                   "(an alternative works too). Give units, directions and step_length_m as asked then; `options` "
+                   "are used when a new route is planned after leaving this one.",
+    "properties": {
+        "route": {
+            "type": "object",
+            "required": ["route", "steps"],
+            "properties": {
+                "route": schemas.ROUTE_FEATURE,
+                "steps": {"type": "array", "minItems": 2, "maxItems": 2000,
+                          "items": {**schemas.STEP, "properties": {
+                              **schemas.STEP["properties"],
+                              "location": {"type": "array", "items": {"type": "number"}, "minItems": 2,
+                                           "maxItems": 2},
+                              "text": {"type": "object", "required": ["main"],
+                                       "properties": {"pre": {"type": ["string", "null"]},
+                                                      "main": {"type": "string", "minLength": 1},
+                                                      "post": {"type": ["string", "null"]}}}}}},
+                "lang": {"enum": ["de", "en"]},
+            },
+        },
+        **{k: SESSION_REQUEST["properties"][k] for k in ("options", "lang", "units", "directions", "step_length_m",
+                                                         "audio", "speech_rate", "guidance")},
+    },
+}
+
+SESSION_START = {"oneOf": [SESSION_REQUEST, SESSION_FROM_ROUTE],
+                 "description": "A route request, or {\"route\": <a route response>}."}
+
 BEACON_READING = {
     "type": "object",
     "required": ["id", "rssi"],

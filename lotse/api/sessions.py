@@ -7,7 +7,7 @@ Residents need no key: the session id (128 random bits) is the capability.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 
 from lotse.api import schemas
 from lotse.api import session_schemas as S
@@ -29,16 +29,19 @@ def _purge_expired() -> None:
 @bp.post("/sessions")
 @documented(
     "Start live guidance along a route",
-    description="Plans the route like POST /api/v1/routes and starts a session; `speak` holds the route summary "
-                "and the first instruction. Send positions to /sessions/{id}/positions.",
-    request_schema=S.SESSION_REQUEST,
+    description="Plans the route like POST /api/v1/routes (or takes a route response as it is, "
+                "`{\"route\": ...}`) and starts a session; `speak` holds the route summary and the first "
+                "instruction. Send positions to /sessions/{id}/positions.",
+    request_schema=S.SESSION_START,
     responses={201: ("The session with its route and steps", S.SESSION),
                400: ("Malformed JSON", schemas.PROBLEM),
                422: ("Invalid request, point off the network, or no route", schemas.PROBLEM)},
     tag="guidance",
 )
 def create_session():
-    body = validated_json(S.SESSION_REQUEST)
+    peek = request.get_json(silent=True)
+    given_route = isinstance(peek, dict) and "route" in peek
+    body = validated_json(S.SESSION_FROM_ROUTE if given_route else S.SESSION_REQUEST)
     return jsonify(sessions().create(body)), 201
 
 
