@@ -203,3 +203,14 @@ def around_text(items: list[Thing], radius_m: float, lang: str = "de", direction
         more = len(items) - limit
         text += (f"; und {more} weitere" if lang == "de" else f"; and {more} more")
     return join(text)
+
+
+def beacon_sentence(label: str, distance_m: float, bearing: float, clock: int | None, lang: str,
+                    directions: str) -> str:
+    """'Der nächste Orientierungspunkt ist Bushaltestelle Rathaus, Steig A, 30 Meter entfernt, auf 9 Uhr.'"""
+    where = direction(bearing, clock, lang, directions)
+    if distance_m < HERE_M:
+        return join(f"Sie sind bei {label}" if lang == "de" else f"You are at {label}")
+    if lang == "de":
+        return join(f"Der nächste Orientierungspunkt ist {label}, {metres(distance_m, lang)} entfernt, {where}")
+    return join(f"The nearest beacon is {label}, {metres(distance_m, lang)} away, {where}")

@@ -39,7 +39,18 @@ def test_whereami_names_the_street_the_side_from_the_offset_and_the_junction_ahe
     assert a["junction"]["clock"] == 12
     assert a["text"].startswith("Sie sind auf der Mainzer Straße. Sie sind auf der linken Straßenseite.")
     assert "Die nächste Kreuzung mit dem Fauthweg kommt in 40 Metern." in a["text"]
-    assert a["stop"]["kind"] == "stop" and a["beacon"] is None
+    assert a["stop"]["kind"] == "stop"
+
+
+def test_whereami_names_the_nearest_beacon(client):
+    """The demo map's beacon at the north end of the signalised crossing of Mainzer Straße (data/beacons.csv)."""
+    a = _where(client, **demo_xy(-12, 20), heading=180)
+    assert a["beacon"]["label"] == "Ampel Mainzer Straße, Nordseite" and a["beacon"]["clock"] == 12
+    assert a["beacon"]["distance_m"] == pytest.approx(12, abs=1)
+    assert a["text"].endswith("Der nächste Orientierungspunkt ist Ampel Mainzer Straße, Nordseite, "
+                              "12 Meter entfernt, auf 12 Uhr.")
+    en = _where(client, **demo_xy(-12, 20), heading=180, lang="en")
+    assert en["beacon"]["label"] == "Traffic lights on Mainzer Straße, north side"
 
 
 def test_whereami_walking_the_other_way_mirrors_the_side_and_finds_the_signalised_junction(client):

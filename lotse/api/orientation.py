@@ -12,21 +12,47 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
+from routing.geo import bearing_deg, clock_from_angle, haversine_m, turn_angle_deg
 from routing.orientation import Orientation, orientation_for
 
 from lotse.api import schemas
 from lotse.api import session_schemas as S
 from lotse.api.spec import documented, validated_json
-from lotse.orientation_text import around_text, thing_label, whereami_text
+from lotse.orientation_text import around_text, beacon_sentence, thing_label, whereami_text
 from lotse.problems import Problem
 from lotse.sessions import sessions
 
 bp = Blueprint("orientation", __name__)
 
+BEACON_NEAR_M = 100.0  # a beacon farther than this is no help for orientation
+
 
 def _orientation() -> Orientation:
     router = current_app.extensions["lotse.graphs"].router
     return orientation_for(router.graph, router.snapper)
+
+
+def _nearest_beacon(lat: float, lon: float, heading: float | None, lang: str) -> dict[str, Any] | None:
+    """The nearest active beacon of the registry within :data:`BEACON_NEAR_M`, if the service has beacons."""
+    registry = current_app.extensions.get("lotse.beacons")
+    if registry is None:
+        return None
+    best = None
+    for entry in registry.current().entries.values():
+        b = entry.beacon
+        if not b.active:
+            continue
+        d = float(haversine_m(lat, lon, b.lat, b.lon))
+        if d <= BEACON_NEAR_M and (best is None or d < best[0]):
+            best = (d, b)
+    if best is None:
+        return None
+    d, b = best
+    bearing = bearing_deg(lat, lon, b.lat, b.lon)
+    clock = None if heading is None else clock_from_angle(turn_angle_deg(heading, bearing))
+    label = (b.label_en or b.label) if lang == "en" else b.label
+    return {"id": b.id, "label": label, "kind": b.kind, "lat": b.lat, "lon": b.lon, "distance_m": round(d, 1),
+            "bearing": round(bearing, 1), "clock": clock}
 
 
 def _where(lat: float, lon: float, accuracy: float | None, heading: float | None, lang: str,
@@ -39,9 +65,14 @@ def _where(lat: float, lon: float, accuracy: float | None, heading: float | None
     street = None
     if w.street is not None:
         street = {k: v for k, v in asdict(w.street).items() if k != "edge"}
-    return {"text": whereami_text(w, lang, directions), "street": street,
+    beacon = _nearest_beacon(lat, lon, heading, lang)
+    text = whereami_text(w, lang, directions)
+    if beacon is not None:
+        text += " " + beacon_sentence(beacon["label"], beacon["distance_m"], beacon["bearing"], beacon["clock"],
+                                      lang, directions)
+    return {"text": text, "street": street,
             "at_junction": asdict(w.at_junction) if w.at_junction else None,
-            "junction": asdict(w.junction) if w.junction else None, "stop": stop, "beacon": None,
+            "junction": asdict(w.junction) if w.junction else None, "stop": stop, "beacon": beacon,
             "heading": heading, "lang": lang}
 
 

@@ -225,7 +225,8 @@ WHEREAMI_ANSWER = {
                      "heading): distance_m along the way, bearing, clock, streets meeting there"},
         "at_junction": {"type": ["object", "null"], "description": "the junction the walker stands at (within 3 m)"},
         "stop": {"anyOf": [THING, {"type": "null"}]},
-        "beacon": {"type": "null", "description": "nearest beacon (not yet available)"},
+        "beacon": {"type": ["object", "null"], "description": "the nearest active beacon within 100 m: id, label, "
+                   "kind, lat, lon, distance_m, bearing, clock"},
         "route": {"type": "object", "description": "session: progress on the route"},
     },
 }
