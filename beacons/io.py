@@ -47,6 +47,7 @@ __all__ = [
     "read_beacons",
     "parse_csv",
     "parse_geojson",
+    "parse_time",
     "to_csv",
     "to_geojson",
 ]
@@ -239,11 +240,11 @@ def _convert(name: str, text: str, decimal_comma: bool) -> Any:
             return False
         raise ValueError(f"{text!r} is not true or false (also yes/no, ja/nein, 1/0)")
     if name in _TIMES:
-        return _parse_time(text)
+        return parse_time(text)
     return text
 
 
-def _parse_time(text: str) -> date | datetime:
+def parse_time(text: str) -> date | datetime:
     """An ISO 8601 date (``2024-05-01``) or date and time (``Z`` allowed)."""
     try:
         if len(text) == 10:
@@ -324,7 +325,7 @@ def _row_from_feature(feature: Any, where: str, n: int, seen: dict[str, str]) ->
             continue
         if name in _TIMES and isinstance(value, str):
             try:
-                value = _parse_time(value)
+                value = parse_time(value)
             except ValueError as exc:
                 errors.append(RowError(where, name, str(exc), n))
                 continue

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request, url_for
 
 from beacons.ids import BeaconIdError, normalize_beacon_id
+from beacons.io import parse_time
 from beacons.model import KINDS, Beacon, BeaconValidationError
 
 from lotse.api import params
@@ -41,11 +42,23 @@ def _beacon(body: dict[str, Any], beacon_id: str | None = None) -> Beacon:
     values = dict(body)
     if beacon_id is not None:
         values["id"] = beacon_id
+    problems = []
+    for name in ("installed_at", "last_seen"):  # parsed here so that every bad field is reported at once
+        if isinstance(values.get(name), str):
+            try:
+                values[name] = parse_time(values[name])
+            except ValueError as exc:
+                problems.append(f"{name}: {exc}")
+                values[name] = None
     try:
-        return Beacon.from_dict(values)
+        beacon = Beacon.from_dict(values, validate=False)
+        problems += beacon.errors()
     except BeaconValidationError as exc:
-        errors = [{"pointer": "/" + e.partition(": ")[0], "message": e.partition(": ")[2] or e} for e in exc.errors]
-        raise Problem("invalid-request", "; ".join(exc.errors), errors=errors) from None
+        problems += exc.errors
+    if problems:
+        errors = [{"pointer": "/" + e.partition(": ")[0], "message": e.partition(": ")[2] or e} for e in problems]
+        raise Problem("invalid-request", "; ".join(problems), errors=errors)
+    return beacon
 
 
 def _canonical(raw: str) -> str:
