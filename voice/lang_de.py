@@ -161,9 +161,26 @@ HAZARDS = {
 }
 
 
+_KIND_NOUNS = {"bus_stop": "Bushaltestelle", "stop": "Haltestelle", "station": "Bahnhof"}
+
+
+def spoken_label(lm: Landmark) -> str:
+    """The label with what kind of place it is, unless the label says so already.
+
+    OSM names a bus stop by its stop name only ("Parkstraße"); said bare, it
+    would sound like the street. Beacon labels are written to be spoken as they are.
+    """
+    noun = _KIND_NOUNS.get(lm.kind)
+    if noun is None or is_beacon(lm):
+        return lm.label
+    if any(word in lm.label.lower() for word in ("haltestelle", "bahnhof", "hbf", "station", "steig")):
+        return lm.label
+    return f"{noun} {lm.label}"
+
+
 def landmark_sentence(lm: Landmark, st: Style, where: str = "pass") -> str:
     """'Sie passieren die Bushaltestelle Rathaus auf der rechten Seite.' / beacon: 'Sie sind an ...'."""
-    p = landmark_phrase(lm.label)
+    p = landmark_phrase(spoken_label(lm))
     if is_beacon(lm):
         return f"Sie sind {p.at}"
     side = side_words(lm.side, st)
@@ -370,7 +387,7 @@ def landmark(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str
     if not m.landmarks:
         return continue_(m, st, pre_d)
     first = m.landmarks[0]
-    p = landmark_phrase(first.label)
+    p = landmark_phrase(spoken_label(first))
     if is_beacon(first):
         pre = f"{_in(pre_d, st)} erreichen Sie {p.acc}"
     else:

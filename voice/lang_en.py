@@ -165,8 +165,18 @@ def hazard_words(h: Hazard) -> str:
     return HAZARDS.get(h.kind, "obstacle")
 
 
+_KIND_NOUNS = {"bus_stop": "bus stop", "stop": "stop", "station": "station"}
+
+
 def label(lm: Landmark) -> str:
-    return clean_free_text(lm.label_en) if lm.label_en else normalise_name(lm.label)
+    """English label; an OSM stop name gets its kind ("Parkstraße bus stop") so it is not taken for a street."""
+    if lm.label_en:
+        return clean_free_text(lm.label_en)
+    name = normalise_name(lm.label)
+    noun = _KIND_NOUNS.get(lm.kind)
+    if noun is None or is_beacon(lm) or any(w in name.lower() for w in ("haltestelle", "bahnhof", "hbf", "station", "stop")):
+        return name
+    return f"{name} {noun}"
 
 
 def landmark_sentence(lm: Landmark, st: Style, where: str = "pass") -> str:
