@@ -85,7 +85,6 @@ def _segments(graph: CompiledGraph, route: Route) -> list[_Seg]:
     for leg in route.legs:
         s = leg.state
         e = int(graph.state_edge[s])
-        coords = graph.state_coords(s)
         if leg.transition is not None:
             node = int(graph.trans_node[leg.transition])
             loc = (float(graph.node_lon[node]), float(graph.node_lat[node]))
@@ -98,7 +97,6 @@ def _segments(graph: CompiledGraph, route: Route) -> list[_Seg]:
             transition=leg.transition, location=loc,
         ))
         walked += leg.length_m
-        del coords
     return segs
 
 
@@ -239,14 +237,15 @@ def _depart_reference(graph: CompiledGraph, route: Route, heading: float) -> dic
     a place gives no direction, and a far one cannot be pointed at.
     """
     lat, lon = route.origin
-    best = None
-    for place in _landmark_places(graph):
-        d = float(haversine_m(lat, lon, place["lat"], place["lon"]))
-        if REFERENCE_MIN_M <= d <= REFERENCE_MAX_M and (best is None or d < best[0]):
-            best = (d, place)
-    if best is None:
+    places, lats, lons = _landmark_places(graph)
+    if not places:
         return {}
-    place = best[1]
+    d = haversine_m(lat, lon, lats, lons)
+    d = np.where((d >= REFERENCE_MIN_M) & (d <= REFERENCE_MAX_M), d, np.inf)
+    i = int(np.argmin(d))
+    if not np.isfinite(d[i]):
+        return {}
+    place = places[i]
     angle = turn_angle_deg(bearing_deg(lat, lon, place["lat"], place["lon"]), heading)
     return {"reference": place["name"], "turn_angle": round(angle, 1), "clock": clock_from_angle(angle),
             "modifier": modifier(angle)}
@@ -280,11 +279,13 @@ def _merge_compounds(out: list[Maneuver], at: list[float]) -> None:
         i += 1
 
 
-def _landmark_places(graph: CompiledGraph) -> list[dict]:
-    """Places a walker recognises on the way (stops, stations), cached on the graph."""
+def _landmark_places(graph: CompiledGraph) -> tuple[list[dict], np.ndarray, np.ndarray]:
+    """Places a walker recognises on the way (stops, stations) and their coordinates, cached on the graph."""
     cached = graph.__dict__.get("_landmark_places")
     if cached is None:
-        cached = [p for p in graph.meta.get("places", []) if p.get("kind") in LANDMARK_KINDS]
+        places = [p for p in graph.meta.get("places", []) if p.get("kind") in LANDMARK_KINDS]
+        cached = (places, np.array([p["lat"] for p in places], dtype=float),
+                  np.array([p["lon"] for p in places], dtype=float))
         graph.__dict__["_landmark_places"] = cached
     return cached
 
@@ -300,16 +301,18 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
     if len(route.coords) < 2:
         return
     frame = LocalFrame(float(route.coords[0, 0]), float(route.coords[0, 1]))
-    places = _unshadowed(_landmark_places(graph), extra, frame) + list(extra)
+    graph_places, glat, glon = _landmark_places(graph)
+    lat_lo, lon_lo = route.coords.min(axis=0) - 0.0005  # about 55 m: more than LANDMARK_M
+    lat_hi, lon_hi = route.coords.max(axis=0) + 0.0005
+    inside = np.flatnonzero((glat > lat_lo) & (glat < lat_hi) & (glon > lon_lo) & (glon < lon_hi))
+    places = _unshadowed([graph_places[i] for i in inside], extra, frame) + list(extra)
     if not places:
         return
     x, y = frame.to_xy(route.coords[:, 0], route.coords[:, 1])
     line = shapely.LineString(np.column_stack((x, y)))
     if line.length == 0:
         return
-    lats = np.array([p["lat"] for p in places])
-    lons = np.array([p["lon"] for p in places])
-    px, py = frame.to_xy(lats, lons)
+    px, py = frame.to_xy(np.array([p["lat"] for p in places]), np.array([p["lon"] for p in places]))
     near = np.flatnonzero((px > min(x) - LANDMARK_M) & (px < max(x) + LANDMARK_M)
                           & (py > min(y) - LANDMARK_M) & (py < max(y) + LANDMARK_M))
     for i in near:

@@ -13,6 +13,7 @@ guesses a gender.
 
 from __future__ import annotations
 
+from functools import lru_cache
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -227,6 +228,7 @@ def _apposition(way_kind: str | None) -> tuple[str, Head]:
     return "Straße", STREET_HEADS["straße"]
 
 
+@lru_cache(maxsize=4096)
 def normalise_name(name: str) -> str:
     """Expand abbreviations and tidy whitespace of a name."""
     return expand_name(" ".join(name.split()))
@@ -263,6 +265,7 @@ def _declined(words: list[str], head_index: int, gender: Gender) -> tuple[str, s
     return out[0], out[1], out[2]
 
 
+@lru_cache(maxsize=4096)
 def street_phrase(name: str | None, way_kind: str | None = None) -> NounPhrase:
     """Noun phrase for the way walked: a named street or an unnamed way by kind."""
     if not name or not name.strip():
@@ -279,6 +282,7 @@ def street_phrase(name: str | None, way_kind: str | None = None) -> NounPhrase:
     return NounPhrase(head.gender, (words, words, words), head.into, head.on, name)
 
 
+@lru_cache(maxsize=4096)
 def landmark_phrase(label: str) -> NounPhrase:
     """Noun phrase for a landmark label: 'die Bushaltestelle Rathaus', or bare name."""
     label = normalise_name(label)
