@@ -21,8 +21,8 @@ every second or, in a pocket, every 20 s):
   before the maneuver, with the actual distance; **reassurance** ("Weiter
   120 Meter auf ...") after ``reassure_m`` metres of silence on a long
   stretch; **warnings** before hazards on the way.
-* **Off route** needs evidence: the fix farther than ``max(accuracy,
-  off_route_m)`` from the route on ``off_route_fixes`` fixes (a fix clearly
+* **Off route** needs evidence: the fix farther than ``max(off_route_m,
+  1.5 × accuracy)`` from the route on ``off_route_fixes`` fixes (a fix clearly
   back on the route resets the count, one in between holds it), or as many
   fixes ``heading_off_m`` away while heading more than ``heading_diff_deg``
   away from the route's direction. One noisy fix never decides it.
@@ -52,9 +52,10 @@ class TrackerSettings:
     arrive_m: float = 8.0  # arrival this close to the end (or past it)
     reassure_m: float = 120.0  # reassurance after this many metres without a word
     warn_m: float = 25.0  # a hazard is announced this far ahead
-    off_route_m: float = 15.0  # off the route beyond max(accuracy, this) ...
+    off_route_m: float = 15.0  # off the route beyond max(this, accuracy_factor × accuracy) ...
+    accuracy_factor: float = 1.5  # accuracy is a ~68 % radius: 1.5 × it is beyond ~98 % of honest fixes
     off_route_fixes: int = 3  # ... on this many fixes
-    heading_off_m: float = 10.0  # or this far off while heading away from the route
+    heading_off_m: float = 10.0  # or this far (at least the accuracy) off while heading away from the route
     heading_diff_deg: float = 60.0
     back_m: float = 30.0  # a fix may project this far behind the progress (noise, waiting)
     max_speed_mps: float = 3.0  # walking faster than this is implausible (window ahead)
@@ -224,7 +225,7 @@ class RouteTracker:
         if st.arrived:
             st.t = fix.t
             return self._answer(proj, [], arrived=True)
-        threshold = max(acc, cfg.off_route_m)
+        threshold = self._threshold(acc)
         on_route = distance <= threshold
         if self._off_route(fix, proj, distance, threshold):
             st.off_count = st.heading_count = 0
@@ -266,12 +267,17 @@ class RouteTracker:
         expected = max(st.s_m + st.v_mps * step, st.progress_m)
         spread = max(10.0, cfg.max_speed_mps * step + acc)
         proj, distance = self.line.project_near(fix.lat, fix.lon, lo, st.progress_m + ahead, expected, spread, acc)
-        threshold = max(acc, cfg.off_route_m)
+        threshold = self._threshold(acc)
         if distance > threshold and st.progress_m + ahead < self.line.length:
             farther = self.line.project(fix.lat, fix.lon, lo, math.inf)
             if farther.distance_m <= threshold:
                 return farther, farther.distance_m  # back on the route, ahead of where we thought (a shortcut)
         return proj, distance
+
+    def _threshold(self, acc: float) -> float:
+        """Distance from the route beyond which a fix counts as off it."""
+        cfg = self.settings
+        return max(cfg.off_route_m, cfg.accuracy_factor * acc)
 
     def _off_route(self, fix: Fix, proj: Projection, distance: float, threshold: float) -> bool:
         """Count the evidence of having left the route; True once there is enough."""
@@ -281,7 +287,7 @@ class RouteTracker:
         elif distance < 0.6 * threshold:
             st.off_count = 0  # clearly on the route again; in between the count holds
         moving = fix.speed is None or fix.speed > 0.3
-        if (fix.heading is not None and moving and distance > max(cfg.heading_off_m, 0.0)
+        if (fix.heading is not None and moving and distance > max(cfg.heading_off_m, float(fix.accuracy_m or 0.0))
                 and angle_between(fix.heading, proj.bearing) > cfg.heading_diff_deg):
             st.heading_count += 1
         else:
