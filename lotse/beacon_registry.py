@@ -115,11 +115,9 @@ class BeaconRegistry:
             version = store.version(session)
             if previous is not None and version == previous.version:
                 return previous
-            rows = store.all_rows(session)
-            registered = [(store.to_beacon(r), r.record()) for r in rows]
+            registered = store.all_beacons(session)  # same transaction: the snapshot of this counter or newer
         entries = dict(self._graph())
-        for beacon, record in registered:
-            bookkeeping = {k: record[k] for k in ("revision", "created_at", "created_by", "updated_at", "updated_by")}
+        for beacon, bookkeeping in registered:
             entries[beacon.id] = Entry(beacon, "registry", self._attach(beacon), bookkeeping)
         entries = dict(sorted(entries.items()))
         index = BeaconIndex(e.beacon for e in entries.values())
