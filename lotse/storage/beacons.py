@@ -186,6 +186,8 @@ def import_beacons(session: Session, beacons: Iterable[Beacon], actor: Actor, *,
     existing = {row.id: row for row in all_rows(session)}
     given = set()
     for beacon in beacons:
+        if beacon.id in given:
+            raise ValueError(f"beacon {beacon.id} is given twice")  # beacons.io rejects duplicates per row
         given.add(beacon.id)
         row = existing.get(beacon.id)
         if row is None:
