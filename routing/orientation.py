@@ -12,7 +12,6 @@ returns plain dataclasses; words are the service's business.
 
 from __future__ import annotations
 
-import math
 import threading
 import weakref
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.spatial import cKDTree
 
-from routing.geo import LocalFrame, bearing_deg, clock_from_angle, haversine_m, turn_angle_deg
+from routing.geo import bearing_deg, clock_from_angle, haversine_m, turn_angle_deg
 from routing.graph import NO_CROSSING, CompiledGraph, decode
 from routing.snap import SnapError, Snapper
 

@@ -214,7 +214,7 @@ class RouteTracker:
 
     def update(self, fix: Fix) -> Update:
         """Take one fix: where the walker is, and what to say now."""
-        st, cfg = self.state, self.settings
+        st = self.state
         acc = max(float(fix.accuracy_m or 0.0), 1.0)
         if st.t is not None and fix.t < st.t - 1e-3:
             return self._answer(self.line.project(fix.lat, fix.lon), [], stale=True)

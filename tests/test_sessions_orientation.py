@@ -135,8 +135,6 @@ def test_session_whereami_uses_the_last_fix_and_adds_the_route(client):
 # --- the side of the street on a hand-made map -----------------------------------------------
 
 def test_a_sidewalk_on_one_side_only_says_the_side(osm_doc, compile_xml):
-    from routing.pipeline import build_from_osm  # noqa: F401  (compile_xml builds through it)
-
     xml = osm_doc(
         {1: (0, 0), 2: (200, 0), 3: (100, 0), 4: (100, -80)},
         {10: ([1, 3, 2], {"highway": "residential", "name": "Lindenweg", "sidewalk": "right"}),
