@@ -225,6 +225,10 @@ def find_maneuvers(graph: CompiledGraph, route: Route,
     _attach_landmarks(graph, route, out, at, extra_landmarks)
     for i, m in enumerate(out):
         m.distance_m = round(at[i + 1] - at[i], 1) if i + 1 < len(out) else 0.0
+        if m.compound:  # each part runs to what follows it: the first to the second turn, ...
+            gap = m.compound[0].distance_m
+            m.compound[0].distance_m = round(max(m.distance_m - gap, 0.0), 1)
+            m.distance_m = gap
     return out
 
 

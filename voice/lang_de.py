@@ -297,9 +297,9 @@ def cross(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
         aids.append("mit " + listing([AIDS[k] for k in f.present], AND))
     if f.absent:
         aids.append("ohne " + listing([AIDS[k] for k in f.absent], AND))
-    first = f"überqueren Sie jetzt {road.acc}{appos} {ctrl}"
+    first = f"überqueren Sie jetzt {road.acc}{appos} {ctrl}".rstrip(" ,")
     if aids:
-        first = first.rstrip() + ", " + ", ".join(aids)
+        first = first + ", " + ", ".join(aids)
     main = [first]
     if f.control == "unknown":
         main.append("Art des Überwegs unbekannt")
@@ -313,9 +313,9 @@ def cross(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
     if f.unknown:
         main.append(listing([AIDS[k] for k in f.unknown], AND) + " unbekannt")
     sound = {"present": " mit Blindensignal", "absent": " ohne Blindensignal"}.get(f.pre_sound or "", "")
-    pre = f"{_in(pre_d, st)} überqueren Sie {road.acc}{appos} {ctrl}{sound}"
+    pre = f"{_in(pre_d, st)} überqueren Sie {road.acc}{appos} {ctrl}".rstrip(" ,") + sound
     if f.control == "unmapped":
-        pre = pre.rstrip() + ", kein Überweg verzeichnet"
+        pre += ", kein Überweg verzeichnet"
     return join(pre), join(*main), post_text(m, st)
 
 
