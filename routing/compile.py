@@ -208,6 +208,16 @@ def compile_graph(G: nx.MultiGraph, meta: dict | None = None) -> CompiledGraph:
         arms[int(u[e])].append((float(bearing_start[e]), int(e)))
         arms[int(v[e])].append((float(bearing_back[e]), int(e)))
 
+    # every way (walkable or not) leaving each node, sorted clockwise: the corners between them
+    all_arms: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for e in range(m):
+        all_arms[int(u[e])].append((float(bearing_start[e]), e))
+        all_arms[int(v[e])].append((float(bearing_back[e]), e))
+    for node_list in all_arms.values():
+        node_list.sort()
+    is_car = A["edge_road_class"] >= 0
+    crossway = A["edge_kind"] == code("way_kind", "crossing")
+
     def crossing_along_arm(node: int, edge: int) -> dict | None:
         """First crossing node on the road leaving ``node`` along ``edge``, within ARM_LOOKAHEAD_M.
 
@@ -260,6 +270,43 @@ def compile_graph(G: nx.MultiGraph, meta: dict | None = None) -> CompiledGraph:
     t_node: list[int] = []
     t_angle: list[float] = []
     t_cross: dict[str, list] = defaultdict(list)
+    t_side: dict[str, list] = defaultdict(list)
+
+    def describe(out: dict[str, list], node: int, crossed: list[int], e_in: int, e_out: int) -> None:
+        """Append what crossing the roads ``crossed`` at ``node`` means to the columns in ``out``."""
+        if not crossed:
+            out["control"].append(NO_CROSSING)
+            for f in CROSSING_FIELDS[1:]:
+                out[f].append(code(CROSSING_VOCAB[f], None))
+            out["danger"].append(0.0)
+            out["major"].append(False)
+            out["count"].append(0)
+            out["name"].append(-1)
+            out["edge"].append(-1)
+            out["mapped"].append(False)
+            return
+        infos = [arm_crossing(node, e) for e in crossed]
+        way_info = [
+            G.edges[edges[e][0], edges[e][1], edges[e][2]].get("crossing")
+            for e in (e_in, e_out)
+            if A["edge_kind"][e] == code("way_kind", "crossing")
+        ]
+        worst = max(infos, key=lambda i: CONTROL_RANK.get(i.get("control", "unknown"), 4))
+        info = _merge_crossing(worst, *way_info) if worst.get("mapped") else worst
+        if not worst.get("mapped") and way_info:
+            info = _merge_crossing(*way_info)  # a crossing way without crossing node
+            info["mapped"] = True
+        main = max(crossed, key=lambda e: A["edge_danger"][e])
+        out["control"].append(code("control", info.get("control", "unknown")))
+        for f in CROSSING_FIELDS[1:]:
+            out[f].append(code(CROSSING_VOCAB[f], info.get(f)))
+        out["danger"].append(float(sum(A["edge_danger"][e] for e in crossed)))
+        out["major"].append(bool(any(A["edge_major"][e] for e in crossed)))
+        out["count"].append(len(crossed))
+        out["name"].append(int(A["edge_name"][main]))
+        out["edge"].append(int(main))
+        out["mapped"].append(bool(info.get("mapped")))
+
     for s_in in range(len(state_edge)):
         node = int(state_to[s_in])
         e_in = int(state_edge[s_in])
@@ -276,38 +323,17 @@ def compile_graph(G: nx.MultiGraph, meta: dict | None = None) -> CompiledGraph:
             t_angle.append(turn_angle_deg(float(state_bearing_end[s_in]), out_b))
             crossed = _crossed_arms(node_arms, e_in, e_out, back, out_b, A["edge_danger"],
                                     lambda e, node=node: arm_rank(node, e))
-            if not crossed:
-                t_cross["control"].append(NO_CROSSING)
-                for f in CROSSING_FIELDS[1:]:
-                    t_cross[f].append(code(CROSSING_VOCAB[f], None))
-                t_cross["danger"].append(0.0)
-                t_cross["major"].append(False)
-                t_cross["count"].append(0)
-                t_cross["name"].append(-1)
-                t_cross["edge"].append(-1)
-                t_cross["mapped"].append(False)
-                continue
-            infos = [arm_crossing(node, e) for e in crossed]
-            way_info = [
-                G.edges[edges[e][0], edges[e][1], edges[e][2]].get("crossing")
-                for e in (e_in, e_out)
-                if A["edge_kind"][e] == code("way_kind", "crossing")
-            ]
-            worst = max(infos, key=lambda i: CONTROL_RANK.get(i.get("control", "unknown"), 4))
-            info = _merge_crossing(worst, *way_info) if worst.get("mapped") else worst
-            if not worst.get("mapped") and way_info:
-                info = _merge_crossing(*way_info)  # a crossing way without crossing node
-                info["mapped"] = True
-            main = max(crossed, key=lambda e: A["edge_danger"][e])
-            t_cross["control"].append(code("control", info.get("control", "unknown")))
-            for f in CROSSING_FIELDS[1:]:
-                t_cross[f].append(code(CROSSING_VOCAB[f], info.get(f)))
-            t_cross["danger"].append(float(sum(A["edge_danger"][e] for e in crossed)))
-            t_cross["major"].append(bool(any(A["edge_major"][e] for e in crossed)))
-            t_cross["count"].append(len(crossed))
-            t_cross["name"].append(int(A["edge_name"][main]))
-            t_cross["edge"].append(int(main))
-            t_cross["mapped"].append(bool(info.get("mapped")))
+            if not crossed and is_car[e_in] != is_car[e_out] and crossway[e_in] != crossway[e_out]:
+                # Between a street centreline and a crossing way at its crossing node: the walker
+                # leaves (or reaches) the street's side by crossing it there.
+                crossed = [e_in if is_car[e_in] else e_out]
+            describe(t_cross, node, crossed, e_in, e_out)
+            # From one street into another, the walker's side of the first is unknown:
+            # the other side's crossings are kept too, so a cost can weigh them.
+            other = None
+            if is_car[e_in] and is_car[e_out]:
+                other = _other_side_crossings(all_arms[node], e_in, back, e_out, out_b, A["edge_danger"], is_car)
+            describe(t_side, node, other or [], e_in, e_out)
     order = np.lexsort((np.array(t_to), np.array(t_from))) if t_from else np.array([], dtype=np.int64)
     A["trans_from"] = np.array(t_from, dtype=np.int32)[order]
     A["trans_to"] = np.array(t_to, dtype=np.int32)[order]
@@ -321,6 +347,11 @@ def compile_graph(G: nx.MultiGraph, meta: dict | None = None) -> CompiledGraph:
     A["trans_cross_name"] = np.array(t_cross["name"], dtype=np.int32)[order]
     A["trans_cross_edge"] = np.array(t_cross["edge"], dtype=np.int32)[order]
     A["trans_cross_mapped"] = np.array(t_cross["mapped"], dtype=bool)[order]
+    for f in CROSSING_FIELDS:
+        A[f"trans_side_{f}"] = np.array(t_side[f], dtype=np.int8)[order]
+    A["trans_side_danger"] = np.array(t_side["danger"], dtype=np.float32)[order]
+    A["trans_side_major"] = np.array(t_side["major"], dtype=bool)[order]
+    A["trans_side_mapped"] = np.array(t_side["mapped"], dtype=bool)[order]
     indptr = np.zeros(len(state_edge) + 1, dtype=np.int64)
     np.add.at(indptr, A["trans_from"].astype(np.int64) + 1, 1)
     A["trans_indptr"] = np.cumsum(indptr)
@@ -344,6 +375,47 @@ def _small_count(value: int | None, dtype) -> int:
     if value is None or value <= 0 or value > np.iinfo(dtype).max:
         return -1
     return int(value)
+
+
+def _other_side_crossings(
+    arms: list[tuple[float, int]], e_in: int, back: float, e_out: int, out_b: float,
+    danger: np.ndarray, is_car: np.ndarray,
+) -> list[int] | None:
+    """Roads crossed from the worse side of street ``e_in`` into street ``e_out``, if worse at all.
+
+    ``arms`` are all ways at the node, sorted clockwise; corner ``k`` lies
+    between arm ``k`` and arm ``k + 1``. Arriving on the right of ``e_in`` the
+    walker stands at the corner before its arm, on the left at the corner
+    after it; leaving, they may take either side of ``e_out``. From each
+    arriving corner the cheaper way round the junction is found (crossing the
+    street one came along counts too); the costlier of the two arriving
+    corners is returned when it costs more than the other, else None.
+    """
+    n = len(arms)
+    if n < 3:
+        return None
+    a = _arm_index(arms, e_in, back)
+    b = _arm_index(arms, e_out, out_b)
+
+    def passed(i: int, j: int, clockwise: bool) -> list[int]:
+        idx = [(i + 1 + k) % n for k in range((j - i) % n)] if clockwise else \
+              [(j + 1 + k) % n for k in range((i - j) % n)]
+        return [arms[x][1] for x in idx if is_car[arms[x][1]]]
+
+    def cheapest(corner: int) -> tuple[float, list[int]]:
+        options = [passed(corner, target, cw) for target in ((b - 1) % n, b) for cw in (True, False)]
+        best = min(options, key=lambda es: (sum(float(danger[e]) for e in es), len(es)))
+        return sum(float(danger[e]) for e in best), best
+
+    right, left = cheapest((a - 1) % n), cheapest(a)
+    worse, better = (right, left) if right[0] > left[0] else (left, right)
+    return worse[1] if worse[0] > better[0] + 1e-9 else None
+
+
+def _arm_index(arms: list[tuple[float, int]], edge: int, bearing: float) -> int:
+    """Index of the arm of ``edge`` leaving at ``bearing`` (a loop edge has two arms at one node)."""
+    return min((i for i, (_, e) in enumerate(arms) if e == edge),
+               key=lambda i: abs(turn_angle_deg(arms[i][0], bearing)))
 
 
 def _crossed_arms(

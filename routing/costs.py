@@ -171,6 +171,7 @@ def crossing_costs(p: dict, control: np.ndarray, mapped: np.ndarray, danger: np.
     vib_yes = vibration == yes
     cost += (signals & (sound == no) & ~vib_yes) * p["signals_without_aid"]
     cost += (signals & (sound == unk) & ~vib_yes) * p["unknown_signal_aids"]
+    cost += (is_x & ~signals & major) * p["unsignalised_major_crossing"]
     unknown_kind = is_x & ((control == c["unknown"]) | ~mapped)
     cost += unknown_kind * p["unknown_crossing"]
     cost += (is_x & np.isin(tactile, [code("tactile", "no"), code("tactile", "incorrect")])) * p["no_tactile_paving"]
@@ -281,12 +282,40 @@ def road_join_costs(graph: CompiledGraph, p: dict) -> np.ndarray:
 
 def transition_costs(graph: CompiledGraph, p: dict) -> np.ndarray:
     """Cost of every transition: crossings, turns, joining or leaving a street."""
-    cost = crossing_costs(
+    cost_crossing = crossing_costs(
         p, graph.trans_cross_control, graph.trans_cross_mapped, graph.trans_cross_danger.astype(np.float64),
         graph.trans_cross_major, graph.trans_cross_sound, graph.trans_cross_vibration,
         graph.trans_cross_tactile_paving, graph.trans_cross_island, graph.trans_cross_kerb)
+    cost = cost_crossing.copy()
     cost += (np.abs(graph.trans_angle) >= TURN_DEG) * p["turn_cost"]
     cost += road_join_costs(graph, p)
+    cost += unknown_side_costs(graph, p, cost_certain=cost_crossing)
+    return cost
+
+
+def unknown_side_costs(graph: CompiledGraph, p: dict, cost_certain: np.ndarray) -> np.ndarray:
+    """``unknown_side_share`` of the extra crossing cost when arriving on the worse side of a street.
+
+    On a street centreline the walker's side is not known, so the certain
+    crossings of a move from one street into another are those of the better
+    side (a right turn crosses nothing from the right-hand side). From the
+    other side the move crosses more (``trans_side_*``, see routing.compile);
+    charging a share of that difference keeps a zig-zag through a grid of
+    streets from looking free of crossings.
+    """
+    share = float(p["unknown_side_share"])
+    cost = np.zeros(graph.n_transitions, dtype=np.float64)
+    moves = np.flatnonzero(graph.trans_side_control != NO_CROSSING)
+    if share <= 0 or not len(moves):
+        return cost
+    p_share = dict(p, forbid_unsignalised_major_crossings=False)  # an unknown side is no crossing to forbid
+    worse = crossing_costs(
+        p_share, graph.trans_side_control[moves], graph.trans_side_mapped[moves],
+        graph.trans_side_danger[moves].astype(np.float64), graph.trans_side_major[moves],
+        graph.trans_side_sound[moves], graph.trans_side_vibration[moves], graph.trans_side_tactile_paving[moves],
+        graph.trans_side_island[moves], graph.trans_side_kerb[moves])
+    certain = np.where(np.isfinite(cost_certain[moves]), cost_certain[moves], 0.0)
+    cost[moves] = share * np.maximum(worse - certain, 0.0)
     return cost
 
 

@@ -478,13 +478,14 @@ def test_demo_steps_vs_ramp(demo_router):
 class BlockEdge:
     """A minimal :class:`routing.costs.Overlay`: one edge impassable."""
 
-    def __init__(self, edge: int):
-        self.edge = edge
-        self.version = f"block-{edge}"
+    def __init__(self, *edges: int):
+        self.edges = edges
+        self.edge = edges[0]
+        self.version = f"block-{edges}"
 
     def apply(self, graph, state_cost):
         cost = state_cost.copy()
-        states = graph.edge_state[self.edge]
+        states = graph.edge_state[list(self.edges)].ravel()
         cost[states[states >= 0]] = np.inf
         return cost
 
@@ -500,13 +501,16 @@ def test_cost_cache_and_overlay(demo_router):
     signal_edges = np.flatnonzero(g.edge_cross_control == code("control", "signals"))
     crossing_101 = [e for e in signal_edges if int(g.node_osm[g.edge_u[e]]) in (132, 101)
                     or int(g.node_osm[g.edge_v[e]]) in (132, 101)]
-    overlay = BlockEdge(int(crossing_101[0]))
+    overlay = BlockEdge(*(int(e) for e in crossing_101))  # both halves of the crossing way
     blocked = cache.get(blind, overlay)
     assert cache.get(blind, overlay) is blocked
     assert np.isinf(blocked.state).sum() > np.isinf(first.state).sum()
     assert not np.isinf(first.state).any(), "the cached profile costs are untouched"
     route = demo_router.plan(at(g, 130), at(g, 131), blind, overlay=overlay)
-    assert overlay.edge not in {int(g.state_edge[leg.state]) for leg in route.legs}
+    assert not set(overlay.edges) & {int(g.state_edge[leg.state]) for leg in route.legs}
+    # the detour by the signalised junction is 1.64x: with unmarked crossings of the main road forbidden it is taken
+    strict = resolve("blind_cane", {"forbid_unsignalised_major_crossings": True})
+    route = demo_router.plan(at(g, 130), at(g, 131), strict, overlay=overlay)
     assert 100 in passes(g, route) and 102 not in passes(g, route)
 
 
