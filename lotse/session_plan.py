@@ -87,7 +87,9 @@ def build_plan(described: dict[str, Any], destination: tuple[float, float]) -> d
     """The stored plan of a described route (``lotse.guidance.describe_route`` output)."""
     maneuvers: list[Maneuver] = described["maneuvers"]
     line = line_of(described["route"])
-    along = maneuver_positions(line, [m.location for m in maneuvers], [m.distance_m for m in maneuvers])
+    # a compound turn's own distance runs to its second part; the next maneuver lies after all parts
+    to_next = [m.distance_m + sum(part.distance_m for part in m.compound) for m in maneuvers]
+    along = maneuver_positions(line, [m.location for m in maneuvers], to_next)
     hazards = []
     for i, m in enumerate(maneuvers):
         if m.kind == "hazard":

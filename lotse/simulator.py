@@ -138,7 +138,8 @@ def _route_line(route: dict) -> Polyline:
 def step_positions(route: dict, line: Polyline) -> list[float]:
     """Metres along the route line of each step (maneuver)."""
     steps = route["steps"]
-    return maneuver_positions(line, [tuple(s["location"]) for s in steps], [s["distance_m"] for s in steps])
+    to_next = [s["distance_m"] + sum(part["distance_m"] for part in s.get("then", [])) for s in steps]
+    return maneuver_positions(line, [tuple(s["location"]) for s in steps], to_next)
 
 
 def _walk_away(graph: CompiledGraph, node: int, edge: int, length_m: float) -> Polyline:

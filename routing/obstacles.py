@@ -388,7 +388,8 @@ def annotate_hazards(route: Route, maneuvers: list[Maneuver], on_route: Sequence
     if not on_route or not maneuvers:
         return maneuvers
     out = list(maneuvers)
-    at = list(np.concatenate(([0.0], np.cumsum([m.distance_m for m in out[:-1]]))))
+    at = list(np.concatenate(([0.0], np.cumsum([m.distance_m + sum(c.distance_m for c in m.compound)
+                                                for m in out[:-1]]))))
     for position, obstacle in on_route:
         warn_at = max(position - warn_before_m, 0.0)
         i = max(k for k in range(len(out)) if at[k] <= warn_at + 1e-6)
