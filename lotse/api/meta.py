@@ -30,6 +30,7 @@ def health():
             "demo": store.is_demo,
         },
         "obstacles_version": current_app.extensions["lotse.obstacles"].current().version,
+        "beacons_version": current_app.extensions["lotse.beacons"].current().version,
     })
 
 

@@ -64,8 +64,8 @@ def delete_session(session_id: str):
 @documented(
     "Send a position; hear what to say now",
     description="Answers the fix snapped onto the route, progress, what to say now (`speak`, in order), whether "
-                "the walker left the route (then with a new route) and arrival. Beacons-only updates need beacon "
-                "positioning (422 positioning-unavailable until it is wired in).",
+                "the walker left the route (then with a new route) and arrival. A beacons-only update is positioned "
+                "from the beacon registry (see POST /api/v1/locate); nothing usable is a 422.",
     request_schema=S.POSITION_UPDATE,
     responses={200: ("Guidance for this position", S.POSITION_ANSWER), 404: _NOT_FOUND[1],
                409: ("Another update of this session was being processed", schemas.PROBLEM),
