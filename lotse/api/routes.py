@@ -102,6 +102,9 @@ def plan_route():
     described.pop("maneuvers")
     described["alternatives"] = planned.alternatives
     described["lang"] = body.get("lang", "de")
+    # where a place or beacon name was resolved to, so the client can tell the walker
+    described["from"] = {"lat": round(planned.origin[0], 7), "lon": round(planned.origin[1], 7)}
+    described["to"] = {"lat": round(planned.destination[0], 7), "lon": round(planned.destination[1], 7)}
     if body.get("audio"):
         described["audio"] = attach_audio(described, current_app.extensions["lotse.speech"],
                                           described["lang"], body.get("speech_rate", DEFAULT_RATE))

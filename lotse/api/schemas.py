@@ -144,6 +144,8 @@ ROUTE_RESPONSE = {
         "alternatives": {"type": "array", "items": ALTERNATIVE,
                          "description": "up to the requested number of alternatives (request field alternatives)"},
         "lang": {"type": "string"},
+        "from": {**COORD_POINT, "description": "the start as resolved (a place or beacon becomes coordinates)"},
+        "to": {**COORD_POINT, "description": "the goal as resolved"},
         "audio": {
             "type": "object",
             "description": "present when audio was asked for: whether it is available, and why not",
