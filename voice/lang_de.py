@@ -248,6 +248,8 @@ def turn(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
     target = m.compound[-1] if m.compound else m
     moves = f" {AND} gleich danach ".join(heading(x, st) for x in [m, *m.compound])
     into = f" {way_of(target).into}" if has_way(target) else ""
+    if target.street and target.street == m.street_before:  # a bend of the same street or square
+        into = f", weiter {way_of(target).on}"
     return (join(f"{_in(pre_d, st)} {moves}{into}"), join(f"jetzt {moves}{into}"),
             post_text(target, st, compound_distance(m)))
 

@@ -240,6 +240,8 @@ def turn(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
     target = m.compound[-1] if m.compound else m
     moves = turn_move(m, st) + "".join(f", then immediately {turn_move(x, st)}" for x in m.compound)
     into = f" {onto(target)}" if has_way(target) else ""
+    if target.street and target.street == m.street_before:  # a bend of the same street or square
+        into = f", staying {on(target)}"
     return (join(f"{_in(pre_d, st)}, {moves}{into}"), join(f"now {moves}{into}"),
             post_text(target, st, compound_distance(m)))
 
