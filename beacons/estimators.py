@@ -10,6 +10,23 @@ The radio model is the log-distance path-loss law
 with ``tx_power`` and ``n`` per beacon, ``h`` the height difference between
 beacon and phone, ``g`` an unknown receiver-gain offset of the phone (shared
 by all readings of one scan) and Gaussian noise in dB.
+
+Two more pieces of evidence enter the grid posterior when the caller knows
+the registered beacons around the heard ones:
+
+- *silent beacons* (negative evidence): a registered beacon that was not
+  heard makes positions where it would have been loud less likely. A beacon
+  is reported when its reading clears the receiver's sensitivity
+  (``sensitivity_dbm``) *and* the scan caught one of its advertisements; the
+  second factor, the scan's detection rate ``q``, is unknown (a short scan
+  catches a random few beacons, a long one nearly all in range), so it is
+  integrated out over ``detection_rates``. A scan that heard one beacon among
+  twenty in range thus says little, a long scan that missed a beacon says it
+  is far.
+- the *area* prior for scans that heard too few beacons to bound the
+  position themselves: the phone is within the convex hull of the registered
+  beacons around the heard ones (beacons are installed where people walk),
+  falling off as a Gaussian of ``area_edge_m`` outside it.
 """
 
 from __future__ import annotations
@@ -18,13 +35,16 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import logsumexp, ndtri
+from scipy.special import logsumexp, ndtr, ndtri
 
 from .params import ACCURACY_QUANTILE, PositioningParams
 
 __all__ = [
     "Estimate",
     "Posterior",
+    "Silent",
+    "convex_hull",
+    "distance_outside",
     "RADIUS_PER_RMS",
     "expected_rssi",
     "range_from_rssi",
@@ -61,6 +81,62 @@ class Posterior:
     cov: np.ndarray
 
 
+@dataclass(frozen=True)
+class Silent:
+    """Registered beacons near the scan that were *not* heard: positions ``xy`` (k, 2), ``tx_power``, ``exponent`` (k,)."""
+
+    xy: np.ndarray
+    tx_power: np.ndarray
+    exponent: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.xy)
+
+
+def convex_hull(points: np.ndarray) -> np.ndarray:
+    """Vertices of the convex hull of ``points`` (n, 2), counter-clockwise.
+
+    Andrew's monotone chain; degenerate inputs give fewer vertices: one point,
+    or the two ends of a line of collinear points.
+    """
+    pts = np.unique(np.asarray(points, dtype=float).reshape(-1, 2), axis=0)  # sorted by x, then y
+    if len(pts) <= 2:
+        return pts
+
+    def half(seq):
+        out: list[np.ndarray] = []
+        for p in seq:
+            while len(out) >= 2:
+                a, b = out[-2], out[-1]
+                if (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]) > 1e-12:
+                    break
+                out.pop()
+            out.append(p)
+        return out
+
+    lower, upper = half(pts), half(pts[::-1])
+    hull = np.array(lower[:-1] + upper[:-1])
+    return hull if len(hull) >= 2 else pts[[0, -1]]
+
+
+def distance_outside(cells: np.ndarray, hull: np.ndarray) -> np.ndarray:
+    """Distance (m) of each cell from the convex polygon ``hull`` (as from :func:`convex_hull`); 0 inside."""
+    if len(hull) == 1:
+        return np.hypot(cells[:, 0] - hull[0, 0], cells[:, 1] - hull[0, 1])
+    a = hull
+    b = np.roll(hull, -1, axis=0)
+    if len(hull) == 2:
+        a, b = hull[:1], hull[1:]
+    ab = b - a                                                    # (e, 2)
+    ap = cells[:, None, :] - a[None, :, :]                        # (c, e, 2)
+    t = np.clip(np.sum(ap * ab, axis=2) / np.maximum(np.sum(ab * ab, axis=1), 1e-12), 0.0, 1.0)
+    dist = np.min(np.linalg.norm(ap - t[:, :, None] * ab[None, :, :], axis=2), axis=1)
+    if len(hull) >= 3:
+        cross = ab[None, :, 0] * ap[:, :, 1] - ab[None, :, 1] * ap[:, :, 0]
+        dist = np.where(np.all(cross >= 0.0, axis=1), 0.0, dist)
+    return dist
+
+
 def expected_rssi(d_m, tx_power, exponent, height_m: float = 0.0):
     """Model RSSI (dBm) at horizontal distance ``d_m`` from a beacon."""
     d3 = np.sqrt(np.square(d_m) + height_m**2)
@@ -73,10 +149,10 @@ def range_from_rssi(rssi, tx_power, exponent, height_m: float = 0.0):
     return np.sqrt(np.maximum(d3**2 - height_m**2, 0.0))
 
 
-def _grid(lo: np.ndarray, hi: np.ndarray, params: PositioningParams) -> np.ndarray:
-    """Cell centres covering [lo, hi], at most ``max_grid_cells`` of them."""
+def _grid(lo: np.ndarray, hi: np.ndarray, params: PositioningParams, step: float | None = None) -> np.ndarray:
+    """Cell centres covering [lo, hi] every ``step`` (default ``grid_step_m``), at most ``max_grid_cells`` of them."""
     size = np.maximum(hi - lo, 0.0)
-    step = params.grid_step_m
+    step = params.grid_step_m if step is None else step
     cells = (size[0] / step + 1) * (size[1] / step + 1)
     if cells > params.max_grid_cells:
         step = max(step, math.sqrt((size[0] + step) * (size[1] + step) / params.max_grid_cells))
@@ -93,6 +169,10 @@ def likelihood_posterior(
     exponent: np.ndarray,
     noise_sd: np.ndarray,
     params: PositioningParams,
+    *,
+    area: np.ndarray | None = None,
+    silent: Silent | None = None,
+    n_scans: int = 1,
 ) -> Posterior | None:
     """Posterior mean and covariance of the position on a grid.
 
@@ -108,21 +188,38 @@ def likelihood_posterior(
 
     Parameters
     ----------
-    xy : (m, 2) beacon positions; rssi, tx_power, exponent, noise_sd : (m,).
+    xy : (m, 2) heard beacon positions; rssi, tx_power, exponent, noise_sd : (m,).
+    area
+        Optional (k, 2) positions of registered beacons around the heard
+        ones. Given, the prior is their convex hull together with the heard
+        beacons (Gaussian fall-off of ``area_edge_m`` outside) instead of the
+        bounding box of the heard beacons alone.
+    silent
+        Registered beacons in range that were not heard (negative evidence).
+    n_scans
+        Scans pooled into ``rssi``: a beacon silent in all of them was missed
+        by each, so the per-scan detection rate ``q`` becomes ``1 - (1 - q) ** n_scans``.
 
     Returns
     -------
     Posterior or None when the posterior is degenerate (non-finite).
     """
-    edge = params.prior_edge_m
-    lo, hi = xy.min(axis=0), xy.max(axis=0)
-    pad = 3.0 * edge
-    cells = _grid(lo - pad, hi + pad, params)
-    outside = np.maximum(lo - cells, 0.0) + np.maximum(cells - hi, 0.0)
-    if edge > 0:
-        log_prior = -0.5 * np.sum(outside**2, axis=1) / edge**2
+    if area is not None:
+        hull = convex_hull(np.vstack([xy, np.asarray(area, dtype=float).reshape(-1, 2)]))
+        edge = params.area_edge_m
+        pad = 3.0 * max(edge, params.area_grid_step_m)
+        cells = _grid(hull.min(axis=0) - pad, hull.max(axis=0) + pad, params, params.area_grid_step_m)
+        log_prior = -0.5 * (distance_outside(cells, hull) / max(edge, 1e-6)) ** 2
     else:
-        log_prior = np.zeros(len(cells))
+        edge = params.prior_edge_m
+        lo, hi = xy.min(axis=0), xy.max(axis=0)
+        pad = 3.0 * edge
+        cells = _grid(lo - pad, hi + pad, params)
+        outside = np.maximum(lo - cells, 0.0) + np.maximum(cells - hi, 0.0)
+        if edge > 0:
+            log_prior = -0.5 * np.sum(outside**2, axis=1) / edge**2
+        else:
+            log_prior = np.zeros(len(cells))
 
     d2 = np.sum((cells[:, None, :] - xy[None, :, :]) ** 2, axis=2)
     resid = rssi[None, :] - expected_rssi(np.sqrt(d2), tx_power[None, :], exponent[None, :],
@@ -137,6 +234,8 @@ def likelihood_posterior(
         # log N(resid; 1 g, diag(1/iv)) integrated over g ~ N(0, tau2)
         terms.append(-0.5 * (a - b**2 / prec) - 0.5 * math.log(prec * tau2) + 0.5 * np.log(iv).sum())
     log_post = logsumexp(np.stack(terms), axis=0) - math.log(len(terms)) + log_prior
+    if silent is not None and len(silent) and params.negative_evidence:
+        log_post = log_post + _log_silence(cells, resid, noise_sd, len(rssi), silent, params, n_scans)
     if not np.all(np.isfinite(log_post)):
         return None
     w = np.exp(log_post - log_post.max())
@@ -147,6 +246,31 @@ def likelihood_posterior(
     if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(cov))):
         return None
     return Posterior(mean=mean, cov=cov)
+
+
+def _log_silence(cells: np.ndarray, resid: np.ndarray, noise_sd: np.ndarray, n_heard: int, silent: Silent,
+                 params: PositioningParams, n_scans: int) -> np.ndarray:
+    """Log-likelihood per cell of hearing the ``n_heard`` beacons and none of ``silent``.
+
+    At each cell the phone's gain is estimated from the heard readings
+    (its conditional mean, with the remaining uncertainty added to the
+    spread); a silent beacon would then have been reported with probability
+    ``q * Phi((predicted rssi - sensitivity) / sd)``. The scan's detection
+    rate ``q`` is integrated out over ``detection_rates`` (uniform prior);
+    each heard beacon contributes a factor ``q``.
+    """
+    iv = 1.0 / noise_sd**2
+    prec = 1.0 / params.gain_sd_db**2 + iv.sum()
+    gain = (resid @ iv) / prec                                    # conditional mean of g per cell
+    spread = math.sqrt(params.noise_db**2 + 1.0 / prec)
+    d = np.sqrt(np.sum((cells[:, None, :] - silent.xy[None, :, :]) ** 2, axis=2))
+    loud = expected_rssi(d, silent.tx_power[None, :], silent.exponent[None, :], params.antenna_height_m)
+    p_above = ndtr((loud + gain[:, None] - params.sensitivity_dbm) / spread)
+    terms = []
+    for q in params.detection_rates:
+        q_all = 1.0 - (1.0 - q) ** max(n_scans, 1)
+        terms.append(n_heard * math.log(q_all) + np.sum(np.log1p(-q_all * p_above), axis=1))
+    return logsumexp(np.stack(terms), axis=0) - math.log(len(terms))
 
 
 def weighted_centroid(xy: np.ndarray, rssi: np.ndarray, k: int, exponent_db: float) -> tuple[np.ndarray, float]:
@@ -176,14 +300,20 @@ def estimate_likelihood(
     exponent: np.ndarray,
     noise_sd: np.ndarray,
     params: PositioningParams,
+    *,
+    area: np.ndarray | None = None,
+    silent: Silent | None = None,
+    n_scans: int = 1,
 ) -> Estimate | None:
     """Grid posterior mean, blended with the weighted centroid (``centroid_blend``).
 
     Accuracy is the RMS posterior distance from the returned point (posterior
     spread plus the blend shift), turned into a 2/3 radius with
     :data:`RADIUS_PER_RMS` and scaled by ``accuracy_scale_likelihood``.
+    ``area``, ``silent`` and ``n_scans`` as for :func:`likelihood_posterior`.
     """
-    post = likelihood_posterior(xy, rssi, tx_power, exponent, noise_sd, params)
+    post = likelihood_posterior(xy, rssi, tx_power, exponent, noise_sd, params,
+                                area=area, silent=silent, n_scans=n_scans)
     if post is None:
         return None
     point = post.mean
@@ -223,13 +353,38 @@ def estimate_proximity(
     exponent: float,
     noise_sd: float,
     params: PositioningParams,
+    *,
+    area: np.ndarray | None = None,
+    silent: Silent | None = None,
+    n_scans: int = 1,
 ) -> Estimate:
-    """"Near X": the position of the one beacon heard.
+    """"Near X": one beacon heard.
 
-    The accuracy is the distance the model gives for the ``ACCURACY_QUANTILE``
-    of the range distribution - reading noise and the unknown phone gain make
-    the range log-normal - plus ``proximity_margin_m``.
+    Without registered beacons around it (``area`` None or empty) the fix is
+    at the beacon, and its accuracy is the distance the model gives for the
+    ``ACCURACY_QUANTILE`` of the range distribution - reading noise and the
+    unknown phone gain make the range log-normal - plus ``proximity_margin_m``.
+
+    With beacons around, one reading says little about the direction: the
+    fix is the mean of the grid posterior with the area prior (the phone is
+    among the registered beacons) and the negative evidence of the ``silent``
+    ones, which pulls it from the beacon towards where people are and away
+    from beacons that stayed silent; the accuracy is the posterior's 2/3
+    radius as for :func:`estimate_likelihood`, scaled by
+    ``accuracy_scale_proximity``. Measured on the UJI library zone this
+    halves the excess error of one-beacon fixes over the beacon's position.
     """
+    if area is not None and len(area):
+        post = likelihood_posterior(
+            np.asarray(xy, dtype=float).reshape(1, 2), np.array([rssi], dtype=float),
+            np.array([tx_power], dtype=float), np.array([exponent], dtype=float),
+            np.array([noise_sd], dtype=float), params, area=area, silent=silent, n_scans=n_scans,
+        )
+        if post is not None:
+            rms = math.sqrt(float(np.trace(post.cov)))
+            acc = RADIUS_PER_RMS * rms * params.accuracy_scale("proximity")
+            return Estimate(float(post.mean[0]), float(post.mean[1]), _floor(acc, params), "proximity")
+    xy = np.asarray(xy, dtype=float).reshape(-1)
     sd = math.hypot(noise_sd, params.gain_sd_db)
     far_rssi = rssi - _Z_Q * sd
     reach = float(range_from_rssi(far_rssi, tx_power, exponent, params.antenna_height_m))

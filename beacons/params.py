@@ -52,8 +52,41 @@ class PositioningParams:
     max_beacons
         Only the strongest readings are used (weak ones add little and cost time).
     min_beacons_likelihood
-        Fewest beacons for the likelihood estimate; with one beacon the fix is
-        "near X" (proximity).
+        Fewest beacons whose bounding box is the prior of the likelihood
+        estimate (you hear beacons around you). Scans with fewer readings use
+        the area prior instead (``area_edge_m``); with one beacon the fix is
+        "near X" (method ``proximity``), with more ``likelihood``.
+    neighbour_radius_m
+        Registered, active beacons on the fix's level within this distance of
+        a heard one could have been heard: the silent ones among them give
+        the negative evidence, and all of them bound the area prior. 0
+        disables both (one-beacon fixes then sit at the beacon).
+    area_edge_m, area_grid_step_m
+        Area prior of fixes from fewer than ``min_beacons_likelihood``
+        beacons: uniform over the convex hull of the heard and neighbouring
+        registered beacons, falling off as a Gaussian of ``area_edge_m``
+        outside it (beacons are installed where people walk, so a phone that
+        hears one is among them); its grid step (such posteriors are metres
+        wide, a coarser grid loses nothing).
+    negative_evidence
+        Let silent neighbours count in the grid posterior (see
+        :mod:`beacons.estimators`).
+    area_prior
+        Scans with fewer than ``min_beacons_likelihood`` readings are located
+        by the grid posterior with the area prior and the negative evidence
+        (two beacons: ``likelihood``; one: ``proximity`` placed at the
+        posterior mean) instead of the weighted centroid / the beacon's
+        position. Off by default because the HTTP API documents those two
+        ("weighted centroid (2)", "proximity (1: at the beacon)");
+        ``bench/bench_positioning.py`` measures both.
+    sensitivity_dbm
+        Receiver sensitivity: readings below it are not reported. Phones
+        report down to about -95..-105 dBm.
+    detection_rates
+        Values of the scan's detection rate (chance that the scan caught an
+        advertisement of a beacon whose reading would clear the
+        sensitivity), integrated out with equal weight: short scans catch a
+        random few beacons, long ones nearly all.
     centroid_k, centroid_exponent_db
         Weighted centroid over the ``k`` strongest beacons with weights
         ``10 ** (rssi / exponent_db)`` (20 dB: weight proportional to field
@@ -109,18 +142,26 @@ class PositioningParams:
     accuracy_scale_centroid: float = 1.0
     accuracy_scale_proximity: float = 1.0
     accuracy_scale_combined: float = 1.0
+    neighbour_radius_m: float = 30.0
+    area_edge_m: float = 2.0
+    area_grid_step_m: float = 0.5
+    negative_evidence: bool = True
+    area_prior: bool = False
+    sensitivity_dbm: float = -95.0
+    detection_rates: tuple[float, ...] = (0.1, 0.3, 0.6, 0.9)
 
     def __post_init__(self) -> None:
         problems = []
         for name in (
             "noise_db", "gain_sd_db", "grid_step_m", "centroid_exponent_db", "gps_gate",
             "accuracy_scale_likelihood", "accuracy_scale_centroid", "accuracy_scale_proximity",
-            "accuracy_scale_combined",
+            "accuracy_scale_combined", "area_edge_m", "area_grid_step_m",
         ):
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 problems.append(f"{name} must be > 0")
-        for name in ("antenna_height_m", "prior_edge_m", "proximity_margin_m", "min_accuracy_m"):
+        for name in ("antenna_height_m", "prior_edge_m", "proximity_margin_m", "min_accuracy_m",
+                     "neighbour_radius_m"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
                 problems.append(f"{name} must be >= 0")
@@ -128,6 +169,10 @@ class PositioningParams:
             problems.append("rssi_min_dbm must be below rssi_max_dbm")
         if not self.noise_scales or any(not (math.isfinite(s) and s > 0) for s in self.noise_scales):
             problems.append("noise_scales must be positive numbers")
+        if not (math.isfinite(self.sensitivity_dbm) and self.rssi_min_dbm <= self.sensitivity_dbm <= self.rssi_max_dbm):
+            problems.append("sensitivity_dbm must be within rssi_min_dbm..rssi_max_dbm")
+        if not self.detection_rates or any(not (isinstance(q, (int, float)) and 0.0 < q < 1.0) for q in self.detection_rates):
+            problems.append("detection_rates must be numbers in (0, 1)")
         if not 0.0 <= self.centroid_blend <= 1.0:
             problems.append("centroid_blend must be in 0..1")
         if not 0.0 <= self.scan_correlation <= 1.0:

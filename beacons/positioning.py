@@ -11,12 +11,25 @@ is left does :func:`locate` raise :class:`NoPositionError`.
 
 Estimators (see :mod:`beacons.estimators`), chosen by what was heard:
 
-- two or more beacons: ``likelihood`` - Bayesian grid posterior of the
-  log-distance model with the phone's gain integrated out, blended with the
-  weighted centroid; ``centroid`` when the posterior is degenerate;
-- one beacon: ``proximity`` - "near X", at the beacon;
+- ``min_beacons_likelihood`` (3) or more beacons: ``likelihood`` - Bayesian
+  grid posterior of the log-distance model with the phone's gain integrated
+  out, blended with the weighted centroid; ``centroid`` when the posterior is
+  degenerate;
+- two beacons: ``centroid`` - weighted centroid;
+- one beacon: ``proximity`` - "near X", at the beacon (``nearest_beacon_id``,
+  distance from the RSSI);
+- with ``area_prior`` on, fewer beacons than ``min_beacons_likelihood`` also
+  give a grid posterior, its prior the area the registered beacons around
+  span: two beacons ``likelihood``, one ``proximity`` (still "near X", but
+  the position is the posterior mean unless no other registered beacon is
+  around);
 - a GPS fix is fused by inverse-variance weighting (``likelihood+gps``, ...)
   or used alone (``gps``) when no beacon is usable.
+
+The registry takes part beyond the beacons heard: active beacons on the same
+level within ``neighbour_radius_m`` of a heard one that stayed *silent* make
+positions near them less likely in every grid posterior (negative evidence,
+``negative_evidence``).
 
 ``accuracy_m`` is the radius that should contain the true position in about
 two thirds of fixes (like Android's ``Location.getAccuracy``).
@@ -34,6 +47,7 @@ from routing.geo import LocalFrame
 
 from .estimators import (
     Estimate,
+    Silent,
     estimate_centroid,
     estimate_likelihood,
     estimate_proximity,
@@ -153,6 +167,38 @@ class BeaconIndex(Mapping[str, Beacon]):
         for item in items:
             beacon = item if isinstance(item, Beacon) else Beacon.from_dict(item)
             self._by_id[normalize_beacon_id(beacon.id)] = beacon
+        # Active beacons as arrays, for the neighbours of a scan (negative evidence, area prior).
+        active = [(k, b) for k, b in self._by_id.items() if b.active]
+        self._active_ids = [k for k, _ in active]
+        self._lat = np.array([b.lat for _, b in active], dtype=float)
+        self._lon = np.array([b.lon for _, b in active], dtype=float)
+        self._level = np.array([np.nan if b.level is None else float(b.level) for _, b in active], dtype=float)
+        self._tx = np.array([b.tx_power for _, b in active], dtype=float)
+        self._n = np.array([b.path_loss_exponent for _, b in active], dtype=float)
+
+    def neighbours(self, frame: LocalFrame, xy: np.ndarray, radius_m: float, level: float | None,
+                   exclude: Iterable[str] = ()) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """Active beacons within ``radius_m`` of any point of ``xy`` (metres in ``frame``).
+
+        Only beacons that could share the fix's level: on ``level`` or
+        without a level; with ``level`` None, only those without a level.
+        Returns ids, positions (k, 2) in ``frame``, ``tx_power`` and
+        ``path_loss_exponent`` arrays; ``exclude`` ids are left out.
+        """
+        if radius_m <= 0 or not self._active_ids:
+            return [], np.zeros((0, 2)), np.zeros(0), np.zeros(0)
+        x, y = frame.to_xy(self._lat, self._lon)
+        pos = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+        lo, hi = xy.min(axis=0) - radius_m, xy.max(axis=0) + radius_m
+        ok = np.all((pos >= lo) & (pos <= hi), axis=1)
+        ok &= np.isnan(self._level) if level is None else (np.isnan(self._level) | (self._level == level))
+        idx = np.flatnonzero(ok)
+        if len(idx):
+            d2 = np.min(np.sum((pos[idx, None, :] - xy[None, :, :]) ** 2, axis=2), axis=1)
+            idx = idx[d2 <= radius_m**2]
+        skip = set(exclude)
+        idx = np.array([i for i in idx if self._active_ids[i] not in skip], dtype=int)
+        return [self._active_ids[i] for i in idx], pos[idx], self._tx[idx], self._n[idx]
 
     def __getitem__(self, key: str) -> Beacon:
         return self._by_id[key]
@@ -262,7 +308,7 @@ class _BeaconFix(NamedTuple):
     nearest_m: float
 
 
-def _beacon_fix(pool: _Pool, index: BeaconIndex, params: PositioningParams) -> _BeaconFix:
+def _beacon_fix(pool: _Pool, index: BeaconIndex, params: PositioningParams, n_scans: int = 1) -> _BeaconFix:
     """Pick the estimator by what was heard and run it on the pooled readings."""
     ids = list(pool.rssi)
     mean_rssi = np.array([np.mean(pool.rssi[i]) for i in ids])
@@ -294,13 +340,21 @@ def _beacon_fix(pool: _Pool, index: BeaconIndex, params: PositioningParams) -> _
     rho = params.scan_correlation
     sd = params.noise_db * np.sqrt(rho + (1.0 - rho) / counts)
 
+    # Registered beacons around: the silent ones (heard in no scan, on no level) and the area they span.
+    _, around, around_tx, around_n = index.neighbours(frame, xy, params.neighbour_radius_m, level,
+                                                      exclude=pool.rssi)
+    silent = Silent(around, around_tx, around_n) if params.negative_evidence and len(around) else None
+    few = len(ids) < params.min_beacons_likelihood
+    area = around if (few and params.area_prior) else None
+
     est: Estimate | None = None
-    if len(ids) >= params.min_beacons_likelihood:
-        est = estimate_likelihood(xy, mean_rssi, tx, n, sd, params)
+    if len(ids) >= 2 and (not few or area is not None):
+        est = estimate_likelihood(xy, mean_rssi, tx, n, sd, params, area=area, silent=silent, n_scans=n_scans)
     if est is None and len(ids) >= 2:
         est = estimate_centroid(xy, mean_rssi, tx, n, params)
     if est is None:
-        est = estimate_proximity(xy[0], float(mean_rssi[0]), float(tx[0]), float(n[0]), float(sd[0]), params)
+        est = estimate_proximity(xy[0], float(mean_rssi[0]), float(tx[0]), float(n[0]), float(sd[0]), params,
+                                 area=area, silent=silent if area is not None else None, n_scans=n_scans)
 
     if est.method == "proximity":
         nearest, dist = ids[0], float(range_from_rssi(mean_rssi[0], tx[0], n[0], params.antenna_height_m))
@@ -390,7 +444,7 @@ def locate_many(
         return Fix(gps_fix.lat, gps_fix.lon, gps_fix.accuracy_m, "gps",
                    ignored=tuple(ignored), rejected=tuple(rejected), n_scans=n_scans)
 
-    est, frame, used, level, other_level, nearest, dist = _beacon_fix(pool, index, params)
+    est, frame, used, level, other_level, nearest, dist = _beacon_fix(pool, index, params, n_scans)
     ignored.extend(other_level)
     # Averaging shrinks the posterior faster than the error (see accuracy_scale_combined).
     if n_scans > 1:
