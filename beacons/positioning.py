@@ -214,7 +214,14 @@ class BeaconIndex(Mapping[str, Beacon]):
 
 
 def _is_real(value: Any) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    """A finite-sized number (a 400-digit integer is not a signal strength)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return False
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
 
 
 def parse_gps(gps: Any) -> GpsFix:

@@ -67,6 +67,8 @@ def _tune_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; safe with WAL
         cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA secure_delete = ON")  # deleted rows (positions) are overwritten, not left in free pages
+        cur.execute("PRAGMA journal_size_limit = 0")  # the WAL shrinks at checkpoints instead of keeping old pages
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -80,7 +82,8 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        kwargs: dict[str, Any] = {"future": True}
+        # Bound parameters stay out of error messages and logs: they can hold a walker's position.
+        kwargs: dict[str, Any] = {"future": True, "hide_parameters": True}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
         else:
@@ -92,6 +95,17 @@ class Database:
         self._writer = sessionmaker(self.engine.execution_options(lotse_write=True), expire_on_commit=False)
         self._probe = threading.local()
         _open.add(self)
+
+    def checkpoint(self) -> None:
+        """On SQLite, fold the write-ahead log into the database file and truncate it.
+
+        Called after deleting personal data (guidance sessions): until a
+        checkpoint, deleted positions would still be readable in the WAL file.
+        """
+        if not self.is_sqlite:
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def probe(self, sql: str) -> Any:
         """First column of the first row of one read, outside any session.

@@ -6,9 +6,9 @@ and written once per update (see :mod:`lotse.sessions`). Two tables keep the
 hot row small: ``guidance_sessions`` (state, rewritten on every fix) and
 ``guidance_routes`` (the planned route, written when planned or re-planned).
 
-Privacy: the only position kept is the last fix inside ``state``; the
-request is stored without its starting point; rows are deleted when the
-session ends or expires.
+Privacy: the only fix kept is the last one, inside ``state``; the request is
+stored without its starting point, the planned route (which begins there) in
+``guidance_routes``; both rows are deleted when the session ends or expires.
 """
 
 from __future__ import annotations

@@ -13,7 +13,9 @@ costs tens of milliseconds and would change when staff change obstacles.
 
 **Privacy.** Only the last fix is kept (inside the state, for time steps and
 "where am I"); the off-route decision needs counters, not a track. The
-request is stored without its starting point. A session expires
+request is stored without its starting point, but the planned route (whose
+line begins there) is stored with the session and deleted with it; deletions
+overwrite the rows and truncate SQLite's write-ahead log. A session expires
 ``SESSION_TTL_S`` seconds after its last request and is then deleted: on
 access (an expired session is deleted and answered 404) and by a purge that
 runs on any request at most every ``SESSION_PURGE_INTERVAL_S`` per worker.
@@ -166,6 +168,7 @@ class SessionService:
             gone = s.execute(delete(GuidanceSession).where(GuidanceSession.id == session_id)).rowcount
         if not gone:
             raise _unknown(session_id)
+        self.db.checkpoint()
 
     def purge_expired(self) -> int:
         """Delete every expired session (with its route and last position); returns how many."""
@@ -174,7 +177,10 @@ class SessionService:
             self._secure_delete(s)
             expired = select(GuidanceSession.id).where(GuidanceSession.expires_at <= now)
             s.execute(delete(GuidanceRoute).where(GuidanceRoute.session_id.in_(expired)))
-            return s.execute(delete(GuidanceSession).where(GuidanceSession.expires_at <= now)).rowcount or 0
+            purged = s.execute(delete(GuidanceSession).where(GuidanceSession.expires_at <= now)).rowcount or 0
+        if purged:
+            self.db.checkpoint()
+        return purged
 
     def maybe_purge(self) -> None:
         """Purge when the last purge of this worker is older than the interval (called on requests)."""

@@ -9,6 +9,8 @@ close reports; open ones with a location appear on the data-quality map.
 
 from __future__ import annotations
 
+import re
+
 import math
 from typing import Any
 
@@ -189,7 +191,7 @@ def list_feedback():
 
 
 def _id(feedback_id: str) -> int:
-    if not feedback_id.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", feedback_id):  # ASCII digits only; str.isdigit accepts '²' and '١'
         raise Problem("not-found", f"no feedback with id '{feedback_id}'")
     return int(feedback_id)
 

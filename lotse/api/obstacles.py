@@ -7,6 +7,8 @@ served and answered with the edges it affects.
 
 from __future__ import annotations
 
+import re
+
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -76,7 +78,7 @@ def _validate(merged: dict[str, Any]) -> None:
 
 
 def _id(obstacle_id: str) -> int:
-    if not obstacle_id.isdigit():
+    if not re.fullmatch(r"[0-9]{1,18}", obstacle_id):  # ASCII digits only; str.isdigit accepts '²' and '١'
         raise Problem("not-found", f"no obstacle with id '{obstacle_id}'")
     return int(obstacle_id)
 
