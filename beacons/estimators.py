@@ -59,6 +59,8 @@ __all__ = [
 #: covariance trace), the circle containing the truth with probability ``q``
 #: has radius ``r * sqrt(-ln(1 - q))``; 1.048 for q = 2/3.
 RADIUS_PER_RMS = math.sqrt(-math.log(1.0 - ACCURACY_QUANTILE))
+#: Cells whose posterior is this many nats below the best carry no weight worth computing.
+_NEGLIGIBLE_NATS = 30.0
 #: One-sided standard-normal quantile of ``ACCURACY_QUANTILE`` (0.43).
 _Z_Q = float(ndtri(ACCURACY_QUANTILE))
 
@@ -149,6 +151,21 @@ def range_from_rssi(rssi, tx_power, exponent, height_m: float = 0.0):
     return np.sqrt(np.maximum(d3**2 - height_m**2, 0.0))
 
 
+def _expected_on_grid(cells: np.ndarray, xy: np.ndarray, tx_power: np.ndarray, exponent: np.ndarray,
+                      height_m: float) -> np.ndarray:
+    """:func:`expected_rssi` of each beacon (columns) at each cell (rows), without square roots."""
+    dx = cells[:, 0:1] - xy[None, :, 0]
+    dy = cells[:, 1:2] - xy[None, :, 1]
+    d2 = dx * dx
+    d2 += dy * dy
+    d2 += height_m**2
+    np.maximum(d2, 1e-6, out=d2)
+    out = np.log10(d2)
+    out *= -5.0 * exponent[None, :]
+    out += tx_power[None, :]
+    return out
+
+
 def _grid(lo: np.ndarray, hi: np.ndarray, params: PositioningParams, step: float | None = None) -> np.ndarray:
     """Cell centres covering [lo, hi] every ``step`` (default ``grid_step_m``), at most ``max_grid_cells`` of them."""
     size = np.maximum(hi - lo, 0.0)
@@ -221,9 +238,7 @@ def likelihood_posterior(
         else:
             log_prior = np.zeros(len(cells))
 
-    d2 = np.sum((cells[:, None, :] - xy[None, :, :]) ** 2, axis=2)
-    resid = rssi[None, :] - expected_rssi(np.sqrt(d2), tx_power[None, :], exponent[None, :],
-                                          params.antenna_height_m)
+    resid = rssi[None, :] - _expected_on_grid(cells, xy, tx_power, exponent, params.antenna_height_m)
     tau2 = params.gain_sd_db**2
     terms = []
     for scale in params.noise_scales:
@@ -235,6 +250,12 @@ def likelihood_posterior(
         terms.append(-0.5 * (a - b**2 / prec) - 0.5 * math.log(prec * tau2) + 0.5 * np.log(iv).sum())
     log_post = logsumexp(np.stack(terms), axis=0) - math.log(len(terms)) + log_prior
     if silent is not None and len(silent) and params.negative_evidence:
+        # Cells far below the best cannot be lifted back by the silence term, which varies across
+        # cells by at most len(silent) * log(1 / (1 - max q)) nats: skip them (often most of the grid).
+        swing = len(silent) * -math.log1p(-max(params.detection_rates))
+        keep = log_post >= log_post.max() - (_NEGLIGIBLE_NATS + swing)
+        if not np.all(keep):
+            cells, resid, log_post = cells[keep], resid[keep], log_post[keep]
         log_post = log_post + _log_silence(cells, resid, noise_sd, len(rssi), silent, params, n_scans)
     if not np.all(np.isfinite(log_post)):
         return None
@@ -263,9 +284,10 @@ def _log_silence(cells: np.ndarray, resid: np.ndarray, noise_sd: np.ndarray, n_h
     prec = 1.0 / params.gain_sd_db**2 + iv.sum()
     gain = (resid @ iv) / prec                                    # conditional mean of g per cell
     spread = math.sqrt(params.noise_db**2 + 1.0 / prec)
-    d = np.sqrt(np.sum((cells[:, None, :] - silent.xy[None, :, :]) ** 2, axis=2))
-    loud = expected_rssi(d, silent.tx_power[None, :], silent.exponent[None, :], params.antenna_height_m)
-    p_above = ndtr((loud + gain[:, None] - params.sensitivity_dbm) / spread)
+    loud = _expected_on_grid(cells, silent.xy, silent.tx_power, silent.exponent, params.antenna_height_m)
+    loud += gain[:, None] - params.sensitivity_dbm
+    loud /= spread
+    p_above = ndtr(loud)
     terms = []
     for q in params.detection_rates:
         q_all = 1.0 - (1.0 - q) ** max(n_scans, 1)
