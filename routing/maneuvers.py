@@ -130,6 +130,49 @@ def _crossing(graph: CompiledGraph, t: int | None, edge: int | None) -> Crossing
     )
 
 
+def _crossing_ways(graph: CompiledGraph, segs: list[_Seg]) -> tuple[dict[int, Crossing], set[int]]:
+    """Crossings mapped as their own ways, to be said where the walker steps onto them.
+
+    A footway=crossing way usually meets the road at a crossing node in its
+    middle; the crossing's facts live on that node. The instruction belongs at
+    the kerb, where the way starts, not in the middle of the road. Returns the
+    segment index of each kerb with its crossing (kerb facts from kerb nodes on
+    the way filled in when the crossing does not say), and the indices of the
+    segments inside such a crossing, which say nothing more.
+    """
+    at_kerb: dict[int, Crossing] = {}
+    inside: set[int] = set()
+    i = 1
+    while i < len(segs):
+        if segs[i].kind != "crossing" or segs[i - 1].kind == "crossing":
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(segs) and segs[j + 1].kind == "crossing":
+            j += 1
+        found = None
+        for k in range(i, min(j + 2, len(segs))):
+            found = _crossing(graph, segs[k].transition, segs[k].edge if k <= j else None)
+            if found is not None:
+                break
+        if found is not None:
+            if found.kerb == "unknown":
+                for k in range(i, j + 1):
+                    for node in (int(graph.state_from[segs[k].state]), int(graph.state_to[segs[k].state])):
+                        kerb = decode("kerb", graph.node_kerb[node])
+                        if kerb != "unknown":
+                            found.kerb = kerb
+                            h = float(graph.node_kerb_height[node])
+                            found.kerb_height_m = None if math.isnan(h) else h
+                            break
+                    if found.kerb != "unknown":
+                        break
+            at_kerb[i] = found
+            inside.update(range(i + 1, j + 1))
+        i = j + 1
+    return at_kerb, inside
+
+
 def _steps(graph: CompiledGraph, seg: _Seg) -> Steps:
     e = seg.edge
     fwd = bool(graph.state_fwd[seg.state])
@@ -174,13 +217,17 @@ def find_maneuvers(graph: CompiledGraph, route: Route,
         **_depart_reference(graph, route, first.bearing_in),
     ), 0.0)
     pending_angle = 0.0  # heading change carried over a wiggle
+    at_kerb, inside = _crossing_ways(graph, segs)
     for i in range(1, len(segs)):
         prev, seg = segs[i - 1], segs[i]
         angle = _angle(prev, seg) + pending_angle
         angle = (angle + 180.0) % 360.0 - 180.0
         pending_angle = 0.0
         nxt = segs[i + 1] if i + 1 < len(segs) else None
-        crossing = _crossing(graph, seg.transition, seg.edge)
+        if i in inside:
+            continue  # on a crossing way already announced at its kerb: nothing to say mid-road
+        crossing = at_kerb.get(i) or (None if i - 1 in inside or i in at_kerb else
+                                      _crossing(graph, seg.transition, seg.edge))
         same_way = seg.name == prev.name and seg.kind == prev.kind
         # A very short leg between two bends: carry the bend to the next joint.
         if (crossing is None and nxt is not None and seg.length < WIGGLE_M and seg.kind not in ("steps", "elevator")
