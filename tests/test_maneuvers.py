@@ -160,3 +160,21 @@ def test_turn_direction_matches_geometry(demo):
                 assert (geometric > 0) == (m.turn_angle > 0), (a, b, m)
                 checked += 1
     assert checked >= 5
+
+
+def test_a_crossing_way_is_said_at_its_kerb_once(demo):
+    """The light of crossing 101 is announced at node 132 (kerb), not at 101 in the road, and only once."""
+    graph, router, nodes = demo
+    ms = plan(demo, 130, 131, "blind_cane")
+    cross = [m for m in ms if m.kind == "cross"]
+    assert len(cross) == 1
+    lon, lat = cross[0].location
+    assert (lat, lon) == pytest.approx(nodes[132], abs=1e-6)
+    assert cross[0].crossing.control == "signals"
+
+
+def test_kerb_nodes_on_a_crossing_way_give_the_kerb(demo):
+    ms = plan(demo, (49.4424604, 7.7593084), (49.4420107, 7.7588), "blind_cane")
+    cross = [m for m in ms if m.kind == "cross"]
+    assert len(cross) == 1
+    assert cross[0].crossing.kerb == "raised" and cross[0].crossing.kerb_height_m == pytest.approx(0.12)
