@@ -71,7 +71,7 @@ def describe_route(
         maneuvers = overlay.annotate(graph, route, maneuvers)
     audit = audit_route(graph, route, maneuvers)
     texts = render(maneuvers, lang=lang, units=units, directions=directions, step_length_m=step_length_m)
-    summary = summarise(summary_of(route, maneuvers), lang=lang, units=units)
+    summary = summarise(summary_of(route, maneuvers, graph), lang=lang, units=units)
     feature = {
         "type": "Feature",
         "geometry": {"type": "LineString", "coordinates": route.geojson_coordinates()},

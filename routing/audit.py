@@ -170,8 +170,19 @@ def audit_route(graph: CompiledGraph, route: Route, maneuvers: list[Maneuver]) -
     }
 
 
-def summary_of(route: Route, maneuvers: list[Maneuver]) -> RouteSummary:
-    """What ``voice`` says before the first step."""
+def side_dependent_crossings(graph: CompiledGraph, route: Route) -> int:
+    """Moves of the route that cross a street from one side of the street walked but not from the other.
+
+    Plus the side switches of :func:`implied_crossings`. Said in the summary as
+    a possibility, never as a certainty: on centreline maps the side is unknown.
+    """
+    uncertain = sum(1 for leg in route.legs
+                    if leg.transition is not None and graph.trans_side_control[leg.transition] != NO_CROSSING)
+    return uncertain + implied_crossings(graph, route)[0]
+
+
+def summary_of(route: Route, maneuvers: list[Maneuver], graph: CompiledGraph | None = None) -> RouteSummary:
+    """What ``voice`` says before the first step (with ``graph``: also the side-dependent crossings)."""
     crossings = crossings_of(maneuvers)
     signals = [c for c in crossings if c.control == "signals"]
     return RouteSummary(
@@ -186,4 +197,5 @@ def summary_of(route: Route, maneuvers: list[Maneuver]) -> RouteSummary:
         unknown_crossings=sum(1 for c in crossings if c.mapped and c.control == "unknown"),
         flights_of_steps=steps_of(maneuvers),
         hazards=[h for m in maneuvers for h in m.hazards],
+        side_dependent_crossings=side_dependent_crossings(graph, route) if graph is not None else 0,
     )

@@ -94,7 +94,12 @@ def way_costs_per_m(graph: CompiledGraph, p: dict, edges: np.ndarray) -> np.ndar
     """Cost per metre (s/m) of the given edges: walking time plus way, surface, width and light penalties."""
     kind = graph.edge_kind[edges]
     per_m = np.full(len(edges), 1.0 / float(p["walking_speed"]))
-    per_m += p["roadway_per_m"] * _kind_mask(kind, "street_without_sidewalk")
+    roadway = _kind_mask(kind, "street_without_sidewalk")
+    per_m += p["roadway_per_m"] * roadway
+    # sidewalk=separate: the sidewalk exists beside this roadway as its own way; walking the
+    # roadway instead is a choice no blind walker should be sent into, the more so on a busy road
+    separate = roadway & (graph.edge_sidewalk[edges] == code("sidewalk", "separate"))
+    per_m += p["separate_sidewalk_roadway_per_m"] * separate * np.maximum(graph.edge_danger[edges], 1.0)
     per_m += p["living_street_per_m"] * _kind_mask(kind, "living_street")
     per_m += p["unknown_sidewalk_per_m"] * _kind_mask(kind, "street_sidewalk_unknown", "service")
     area = graph.edge_area[edges] | _kind_mask(kind, "pedestrian_area")

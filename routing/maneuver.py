@@ -126,3 +126,6 @@ class RouteSummary:
     unknown_crossings: int = 0
     flights_of_steps: list[Steps] = field(default_factory=list)
     hazards: list[Hazard] = field(default_factory=list)
+    # On street-centreline maps the walker's side of a street is unknown: moves that cross a street
+    # from one side but not from the other are not among ``crossings``; this says how many there may be.
+    side_dependent_crossings: int = 0

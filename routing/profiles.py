@@ -107,6 +107,9 @@ PARAMETERS: dict[str, Parameter] = {
                   "share of a crossing of the road charged each time a route joins or leaves a street "
                   "centreline from a footway: the side of the street is not known, so joining on one side and "
                   "leaving on the other (a hidden crossing) costs one crossing in all", "factor", "crossings"),
+        Parameter("separate_sidewalk_roadway_per_m", 0.0, 0, 100,
+                  "extra cost per metre, times the road's danger (at least 1), of walking the roadway of a street "
+                  "whose sidewalk is mapped as a separate way (sidewalk=separate)", "s/m", "ways"),
         Parameter("unsignalised_major_crossing", 0.0, 0, 3600,
                   "extra cost of crossing a major road (primary/secondary/tertiary, > 50 km/h or 3+ lanes) without "
                   "traffic signals, zebra included: without a light a blind walker must judge gaps in fast traffic "
@@ -211,7 +214,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "walking_speed": 1.0,
             "crossing_signals": 10, "crossing_zebra": 40, "crossing_marked": 70,
             "crossing_uncontrolled": 80, "crossing_unmarked": 100, "crossing_unknown": 60,
-            "island_factor": 0.7, "signals_without_aid": 45, "no_tactile_paving": 15, "road_join_share": 0.5, "unknown_side_share": 0.5, "unsignalised_major_crossing": 300,
+            "island_factor": 0.7, "signals_without_aid": 45, "no_tactile_paving": 15, "road_join_share": 0.5, "unknown_side_share": 0.5, "separate_sidewalk_roadway_per_m": 5, "unsignalised_major_crossing": 300,
             "unknown_crossing": 20, "unknown_signal_aids": 15, "unknown_tactile_paving": 5,
             "unknown_surface_per_m": 0.05, "unknown_sidewalk_per_m": 0.2,
             "steps_count_unknown": 10, "steps_handrail_unknown": 10,
@@ -234,7 +237,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "walking_speed": 1.2,
             "crossing_signals": 10, "crossing_zebra": 35, "crossing_marked": 60,
             "crossing_uncontrolled": 70, "crossing_unmarked": 90, "crossing_unknown": 55,
-            "island_factor": 0.7, "signals_without_aid": 40, "no_tactile_paving": 5, "road_join_share": 0.5, "unknown_side_share": 0.5, "unsignalised_major_crossing": 240,
+            "island_factor": 0.7, "signals_without_aid": 40, "no_tactile_paving": 5, "road_join_share": 0.5, "unknown_side_share": 0.5, "separate_sidewalk_roadway_per_m": 4, "unsignalised_major_crossing": 240,
             "unknown_crossing": 20, "unknown_signal_aids": 15, "unknown_tactile_paving": 2,
             "unknown_surface_per_m": 0.02, "unknown_sidewalk_per_m": 0.2,
             "steps_count_unknown": 5, "steps_handrail_unknown": 5,
@@ -257,7 +260,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "walking_speed": 1.2,
             "crossing_signals": 10, "crossing_zebra": 30, "crossing_marked": 50,
             "crossing_uncontrolled": 60, "crossing_unmarked": 70, "crossing_unknown": 45,
-            "island_factor": 0.7, "signals_without_aid": 15, "no_tactile_paving": 10, "road_join_share": 0.5, "unknown_side_share": 0.5, "unsignalised_major_crossing": 150,
+            "island_factor": 0.7, "signals_without_aid": 15, "no_tactile_paving": 10, "road_join_share": 0.5, "unknown_side_share": 0.5, "separate_sidewalk_roadway_per_m": 3, "unsignalised_major_crossing": 150,
             "unknown_crossing": 15, "unknown_signal_aids": 5, "unknown_tactile_paving": 3,
             "unknown_surface_per_m": 0.02, "unknown_sidewalk_per_m": 0.1,
             "steps_count_unknown": 10, "steps_handrail_unknown": 10,
@@ -281,7 +284,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "crossing_signals": 10, "crossing_zebra": 20, "crossing_marked": 30,
             "crossing_uncontrolled": 40, "crossing_unmarked": 50, "crossing_unknown": 30,
             "island_factor": 0.8, "raised_kerb": 300, "unknown_crossing": 10, "unknown_kerb": 30,
-            "road_join_share": 0.5, "unknown_side_share": 0.5, "unsignalised_major_crossing": 120,
+            "road_join_share": 0.5, "unknown_side_share": 0.5, "separate_sidewalk_roadway_per_m": 3, "unsignalised_major_crossing": 120,
             "unknown_surface_per_m": 0.1, "unknown_sidewalk_per_m": 0.2,
             "roadway_per_m": 0.5, "living_street_per_m": 0.1, "shared_path_per_m": 0.1,
             "rough_surface_per_m": 1.0, "unpaved_per_m": 2.0, "narrow_width": 1.2, "narrow_per_m": 0.5,

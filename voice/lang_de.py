@@ -497,7 +497,11 @@ _ORDINALS = ("erste", "zweite", "dritte")
 def summary(s: RouteSummary, st: Style) -> str:
     """'Route: 850 Meter, etwa 12 Minuten. 3 Ampeln, alle mit Blindensignal. ...'"""
     out = [f"Route: {distance(s.distance_m, st, 'nom')}, {duration(s.duration_s)}"]
-    if s.crossings <= 0:
+    maybe = s.side_dependent_crossings
+    if s.crossings <= 0 and maybe > 0:
+        out.append(f"je nach Straßenseite überqueren Sie bis zu {count_word(maybe, 'f', 'acc')} "
+                   f"{'Straße' if maybe == 1 else 'Straßen'}")
+    elif s.crossings <= 0:
         out.append("keine Straße zu überqueren")
     else:
         if s.signals > 0:
@@ -513,6 +517,9 @@ def summary(s: RouteSummary, st: Style) -> str:
         rest = s.crossings - s.signals - s.zebras - s.unmarked_crossings - s.unknown_crossings
         if rest > 0:
             out.append("ein weiterer Überweg" if rest == 1 else f"{count_word(rest)} weitere Überwege")
+    if s.crossings > 0 and maybe > 0:
+        n = "eine weitere Straße" if maybe == 1 else f"{count_word(maybe)} weitere Straßen"
+        out.append(f"je nach Straßenseite kommen bis zu {n} hinzu")
     flights = s.flights_of_steps
     if len(flights) == 1:
         out.append(_attach("eine Treppe", _flight(flights[0])))

@@ -467,7 +467,11 @@ _ORDINALS = ("first", "second", "third")
 def summary(s: RouteSummary, st: Style) -> str:
     """'Route: 850 metres, about 12 minutes. Three traffic lights, all with acoustic signal. ...'"""
     out = [f"Route: {distance(s.distance_m, st)}, {duration(s.duration_s)}"]
-    if s.crossings <= 0:
+    maybe = s.side_dependent_crossings
+    if s.crossings <= 0 and maybe > 0:
+        out.append(f"depending on the side of the street, up to {count_word(maybe)} "
+                   f"{'street' if maybe == 1 else 'streets'} to cross")
+    elif s.crossings <= 0:
         out.append("no streets to cross")
     else:
         if s.signals > 0:
@@ -480,6 +484,9 @@ def summary(s: RouteSummary, st: Style) -> str:
         rest = s.crossings - s.signals - s.zebras - s.unmarked_crossings - s.unknown_crossings
         if rest > 0:
             out.append(_cap(f"{count_word(rest)} other {'crossing' if rest == 1 else 'crossings'}"))
+    if s.crossings > 0 and maybe > 0:
+        out.append(f"depending on the side of the street, up to {count_word(maybe)} more "
+                   f"{'street' if maybe == 1 else 'streets'} to cross")
     flights = s.flights_of_steps
     if len(flights) == 1:
         out.append(_attach("one staircase", _flight(flights[0])))
