@@ -394,7 +394,7 @@ def test_per_metre_penalties_of_ways_and_surfaces(ways_graph):
     extra = {name: round(v - base, 3) for name, v in per_m.items()}
     assert extra["roadway"] == pytest.approx(p["roadway_per_m"])
     # sidewalk=separate: the roadway itself, and more: the sidewalk is right beside it (danger >= 1)
-    assert extra["separate"] >= pytest.approx(p["roadway_per_m"] + p["separate_sidewalk_roadway_per_m"])
+    assert extra["separate"] >= p["roadway_per_m"] + p["separate_sidewalk_roadway_per_m"] - 1e-6
     assert extra["sidewalk_unknown"] == pytest.approx(p["unknown_sidewalk_per_m"])
     assert 0 < extra["sidewalk_unknown"] < extra["roadway"], "unknown sidewalk costs less than none"
     assert extra["with_sidewalk"] == 0
