@@ -195,6 +195,8 @@ def summary_of(route: Route, maneuvers: list[Maneuver], graph: CompiledGraph | N
         zebras=sum(1 for c in crossings if c.control == "zebra"),
         unmarked_crossings=sum(1 for c in crossings if not c.mapped or c.control == "none"),
         unknown_crossings=sum(1 for c in crossings if c.mapped and c.control == "unknown"),
+        marked_crossings=sum(1 for c in crossings if c.mapped and c.control == "marked"),
+        uncontrolled_crossings=sum(1 for c in crossings if c.mapped and c.control == "uncontrolled"),
         flights_of_steps=steps_of(maneuvers),
         hazards=[h for m in maneuvers for h in m.hazards],
         side_dependent_crossings=side_dependent_crossings(graph, route) if graph is not None else 0,

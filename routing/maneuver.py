@@ -124,6 +124,8 @@ class RouteSummary:
     zebras: int = 0
     unmarked_crossings: int = 0
     unknown_crossings: int = 0
+    marked_crossings: int = 0
+    uncontrolled_crossings: int = 0
     flights_of_steps: list[Steps] = field(default_factory=list)
     hazards: list[Hazard] = field(default_factory=list)
     # On street-centreline maps the walker's side of a street is unknown: moves that cross a street

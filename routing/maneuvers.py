@@ -37,6 +37,7 @@ COMPOUND_M = 15.0  # two turns this close become "links und gleich wieder rechts
 ARRIVE_AHEAD_M = 4.0
 LANDMARK_M = 20.0  # a stop this close to the route is passed; this close to the goal, it is there
 LANDMARK_KINDS = ("bus_stop", "stop", "station")
+BEACON_AT_M = 6.0  # a beacon farther from the route (e.g. across the road) is not where the walker is
 SHADOW_M = 10.0  # a stop this close to an extra landmark (a beacon at it) is said once, by the beacon's label
 REFERENCE_MIN_M, REFERENCE_MAX_M = 8.0, 40.0  # a depart reference is close, but not where one stands
 
@@ -368,7 +369,8 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
                           & (py > min(y) - LANDMARK_M) & (py < max(y) + LANDMARK_M))
     for i in near:
         point = shapely.Point(px[i], py[i])
-        if line.distance(point) > LANDMARK_M:
+        reach = BEACON_AT_M if places[i].get("kind") == "beacon" else LANDMARK_M
+        if line.distance(point) > reach:  # a beacon says "Sie sind an ...": only where the walker really is
             continue
         along = line.project(point)
         place = places[i]

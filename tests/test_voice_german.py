@@ -162,3 +162,11 @@ def test_free_text_abbreviations():
     text = expand_text("Baustelle ca. 20 m, Gehweg bzw. Radweg gesperrt, Nr. 5, Bordstein 12 cm, Mainzer Str.")
     assert text == ("Baustelle circa 20 Meter, Gehweg beziehungsweise Radweg gesperrt, Nummer 5, "
                     "Bordstein 12 Zentimeter, Mainzer Straße")
+
+
+def test_staff_descriptions_lose_their_abbreviations():
+    from voice.abbrev import expand_text
+
+    said = expand_text("Baustelle ca. 20 m, Umleitung u.a. über Hof, d.h. Mo-Fr 7-16 Uhr, tägl. 8:30–12 Uhr")
+    assert said == ("Baustelle circa 20 Meter, Umleitung unter anderem über Hof, das heißt Montag bis Freitag "
+                    "7 bis 16 Uhr, täglich 8:30 bis 12 Uhr")

@@ -845,3 +845,10 @@ def test_no_spoken_out_abbreviations_or_bare_one():
     for text in _all_outputs("de"):
         # espeak-ng says "eins Meter": one must be a word that agrees with its noun
         assert not re.search(r"\b1 (Meter|Kilometer|Schritt|Stufe|Uhr|Zentimeter|Minute|Stunde)", text), text
+
+
+def test_every_obstacle_kind_has_words_in_both_languages():
+    from routing.obstacles import KINDS
+    from voice import lang_de, lang_en
+
+    assert set(KINDS) <= set(lang_de.HAZARDS) and set(KINDS) <= set(lang_en.HAZARDS)

@@ -152,6 +152,8 @@ def hazard_words(h: Hazard) -> str:
 
 HAZARDS = {
     "construction": "Baustelle", "blocked_sidewalk": "Gehweg gesperrt",
+    "missing_kerb_ramp": "Bordstein nicht abgesenkt", "damaged_tactile_paving": "Bodenleitsystem beschädigt",
+    "temporary_barrier": "vorübergehende Absperrung", "other": "Hindernis",
     "barrier": "Absperrung", "bollard": "Poller", "gate": "Tor", "obstacle": "Hindernis",
     "scaffolding": "Baugerüst", "narrow": "Engstelle", "pothole": "Schlagloch",
     "rough_surface": "unebener Boden", "parked_vehicles": "parkende Fahrzeuge",
@@ -516,7 +518,14 @@ def summary(s: RouteSummary, st: Style) -> str:
             out.append(_cap(f"{count_word(n, 'f')} {'Überquerung' if n == 1 else 'Überquerungen'} unbekannter Art"))
         rest = s.crossings - s.signals - s.zebras - s.unmarked_crossings - s.unknown_crossings
         if rest > 0:
-            out.append("ein weiterer Überweg" if rest == 1 else f"{count_word(rest)} weitere Überwege")
+            named = {"markiert": s.marked_crossings, "ungesichert": s.uncontrolled_crossings}
+            for adjective, n in named.items():
+                if n > 0:
+                    noun = f"{adjective}er Überweg" if n == 1 else f"{adjective}e Überwege"
+                    out.append(_cap(f"{'ein' if n == 1 else count_word(n)} {noun}"))
+            other = rest - sum(named.values())
+            if other > 0:
+                out.append("ein weiterer Überweg" if other == 1 else f"{count_word(other)} weitere Überwege")
     if s.crossings > 0 and maybe > 0:
         n = "eine weitere Straße" if maybe == 1 else f"{count_word(maybe)} weitere Straßen"
         out.append(f"je nach Straßenseite kommen bis zu {n} hinzu")

@@ -150,6 +150,8 @@ def post_text(m: Maneuver, st: Style, distance_m: float | None = None) -> str:
 
 HAZARDS = {
     "construction": "construction site", "blocked_sidewalk": "pavement blocked",
+    "missing_kerb_ramp": "kerb not lowered", "damaged_tactile_paving": "tactile paving damaged",
+    "temporary_barrier": "temporary barrier", "other": "obstacle",
     "barrier": "barrier", "bollard": "bollard", "gate": "gate", "obstacle": "obstacle",
     "scaffolding": "scaffolding", "narrow": "narrow passage", "pothole": "pothole",
     "rough_surface": "uneven surface", "parked_vehicles": "parked vehicles",
@@ -483,7 +485,13 @@ def summary(s: RouteSummary, st: Style) -> str:
                 out.append(_cap(f"{count_word(n)} {one if n == 1 else many}"))
         rest = s.crossings - s.signals - s.zebras - s.unmarked_crossings - s.unknown_crossings
         if rest > 0:
-            out.append(_cap(f"{count_word(rest)} other {'crossing' if rest == 1 else 'crossings'}"))
+            named = {"marked": s.marked_crossings, "uncontrolled": s.uncontrolled_crossings}
+            for adjective, n in named.items():
+                if n > 0:
+                    out.append(_cap(f"{count_word(n)} {adjective} {'crossing' if n == 1 else 'crossings'}"))
+            other = rest - sum(named.values())
+            if other > 0:
+                out.append(_cap(f"{count_word(other)} other {'crossing' if other == 1 else 'crossings'}"))
     if s.crossings > 0 and maybe > 0:
         out.append(f"depending on the side of the street, up to {count_word(maybe)} more "
                    f"{'street' if maybe == 1 else 'streets'} to cross")
