@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from routing.maneuvers import cardinal
 from routing.orientation import Junction, StreetHere, Thing, WhereAmI
-from voice.german import street_phrase
+from voice.german import landmark_phrase, street_phrase
 from voice.sentences import join, listing
 from voice.units import distance_amount
 
@@ -40,6 +40,12 @@ _WAY_EN = {"footway": "a footway", "sidewalk": "a sidewalk", "crossing": "a cros
            "track": "a track", "elevator": "a lift", "platform": "a platform", "corridor": "a corridor",
            "living_street": "a living street", "service": "a service road", "shared_path": "a shared path",
            "segregated_path": "a shared path"}
+
+
+_CARDINAL_DE = {"n": "Norden", "ne": "Nordosten", "e": "Osten", "se": "Südosten", "s": "Süden",
+                "sw": "Südwesten", "w": "Westen", "nw": "Nordwesten"}
+_CARDINAL_EN = {"n": "north", "ne": "north-east", "e": "east", "se": "south-east", "s": "south",
+                "sw": "south-west", "w": "west", "nw": "north-west"}
 
 
 def metres(d: float, lang: str, case: str = "nom") -> str:
@@ -116,7 +122,11 @@ def _junction_sentence(j: Junction | None, heading: float | None, lang: str, dir
     if j.kind == "dead_end":
         if j.distance_m < HERE_M:
             return "Der Weg endet hier" if lang == "de" else "The way ends here"
-        return f"Der Weg endet in {metres(j.distance_m, lang, 'dat')}" if lang == "de" else f"The way ends in {d}"
+        # The mapped way ends there (it may go on where the map stops): say where, not that the street ends.
+        toward = _CARDINAL_DE[cardinal(j.bearing)] if lang == "de" else _CARDINAL_EN[cardinal(j.bearing)]
+        if lang == "de":
+            return f"Der kartierte Weg endet nach {metres(j.distance_m, lang, 'dat')} Richtung {toward}"
+        return f"The mapped way ends after {d} to the {toward}"
     names = [n for n in j.streets if n and n[0].isupper()]
     where = direction(j.bearing, j.clock, lang, directions)
     if lang == "de":
@@ -209,8 +219,9 @@ def beacon_sentence(label: str, distance_m: float, bearing: float, clock: int | 
                     directions: str) -> str:
     """'Der nächste Orientierungspunkt ist Bushaltestelle Rathaus, Steig A, 30 Meter entfernt, auf 9 Uhr.'"""
     where = direction(bearing, clock, lang, directions)
+    phrase = landmark_phrase(label)  # "an der Bushaltestelle …", "die Ampel …": articles as in guidance
     if distance_m < HERE_M:
-        return join(f"Sie sind bei {label}" if lang == "de" else f"You are at {label}")
+        return join(f"Sie sind {phrase.at}" if lang == "de" else f"You are at {label}")
     if lang == "de":
-        return join(f"Der nächste Orientierungspunkt ist {label}, {metres(distance_m, lang)} entfernt, {where}")
+        return join(f"Der nächste Orientierungspunkt ist {phrase.nom}, {metres(distance_m, lang)} entfernt, {where}")
     return join(f"The nearest beacon is {label}, {metres(distance_m, lang)} away, {where}")

@@ -47,7 +47,7 @@ def test_whereami_names_the_nearest_beacon(client):
     a = _where(client, **demo_xy(-12, 20), heading=180)
     assert a["beacon"]["label"] == "Ampel Mainzer Straße, Nordseite" and a["beacon"]["clock"] == 12
     assert a["beacon"]["distance_m"] == pytest.approx(12, abs=1)
-    assert a["text"].endswith("Der nächste Orientierungspunkt ist Ampel Mainzer Straße, Nordseite, "
+    assert a["text"].endswith("Der nächste Orientierungspunkt ist die Ampel Mainzer Straße, Nordseite, "
                               "12 Meter entfernt, auf 12 Uhr.")
     en = _where(client, **demo_xy(-12, 20), heading=180, lang="en")
     assert en["beacon"]["id"] == a["beacon"]["id"] and "north side" in en["beacon"]["label"]

@@ -7,7 +7,7 @@ only: nothing is stored or logged.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -67,6 +67,11 @@ def _where(lat: float, lon: float, accuracy: float | None, heading: float | None
         street = {k: v for k, v in asdict(w.street).items() if k != "edge"}
     beacon = _nearest_beacon(lat, lon, heading, lang)
     text = whereami_text(w, lang, directions)
+    # A beacon at the stop just named says the same place more precisely: say it instead of twice.
+    same_place = (beacon is not None and w.stop is not None and w.stop.distance_m < 15
+                  and beacon["distance_m"] < 15 and w.stop.name.lower() in beacon["label"].lower())
+    if same_place:
+        text = whereami_text(replace(w, stop=None), lang, directions)
     if beacon is not None:
         text += " " + beacon_sentence(beacon["label"], beacon["distance_m"], beacon["bearing"], beacon["clock"],
                                       lang, directions)
