@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import logsumexp, ndtr, ndtri
@@ -59,8 +60,9 @@ __all__ = [
 #: covariance trace), the circle containing the truth with probability ``q``
 #: has radius ``r * sqrt(-ln(1 - q))``; 1.048 for q = 2/3.
 RADIUS_PER_RMS = math.sqrt(-math.log(1.0 - ACCURACY_QUANTILE))
-#: Cells whose posterior is this many nats below the best carry no weight worth computing.
-_NEGLIGIBLE_NATS = 30.0
+#: Spacing (m) of the lattice on which the negative evidence is evaluated (then interpolated).
+_SILENCE_STEP_M = 0.5
+_SILENCE_CELLS = 2000
 #: One-sided standard-normal quantile of ``ACCURACY_QUANTILE`` (0.43).
 _Z_Q = float(ndtri(ACCURACY_QUANTILE))
 
@@ -166,8 +168,17 @@ def _expected_on_grid(cells: np.ndarray, xy: np.ndarray, tx_power: np.ndarray, e
     return out
 
 
-def _grid(lo: np.ndarray, hi: np.ndarray, params: PositioningParams, step: float | None = None) -> np.ndarray:
-    """Cell centres covering [lo, hi] every ``step`` (default ``grid_step_m``), at most ``max_grid_cells`` of them."""
+class _Grid(NamedTuple):
+    """Cell centres (n, 2), row by row (``ny`` rows of ``nx`` cells), ``step`` metres apart."""
+
+    cells: np.ndarray
+    ny: int
+    nx: int
+    step: float
+
+
+def _grid(lo: np.ndarray, hi: np.ndarray, params: PositioningParams, step: float | None = None) -> _Grid:
+    """Cells covering [lo, hi] every ``step`` (default ``grid_step_m``), at most ``max_grid_cells`` of them."""
     size = np.maximum(hi - lo, 0.0)
     step = params.grid_step_m if step is None else step
     cells = (size[0] / step + 1) * (size[1] / step + 1)
@@ -176,7 +187,31 @@ def _grid(lo: np.ndarray, hi: np.ndarray, params: PositioningParams, step: float
     xs = np.arange(lo[0], hi[0] + step / 2, step)
     ys = np.arange(lo[1], hi[1] + step / 2, step)
     gx, gy = np.meshgrid(xs, ys)
-    return np.column_stack([gx.ravel(), gy.ravel()])
+    return _Grid(np.column_stack([gx.ravel(), gy.ravel()]), len(ys), len(xs), float(step))
+
+
+def _coarse(n: int, stride: int) -> np.ndarray:
+    """Every ``stride``-th index of ``range(n)``, always including the last."""
+    idx = np.arange(0, n, stride)
+    return idx if idx[-1] == n - 1 else np.append(idx, n - 1)
+
+
+def _upsample(values: np.ndarray, iy: np.ndarray, ix: np.ndarray, ny: int, nx: int) -> np.ndarray:
+    """Bilinear interpolation of ``values`` (len(iy), len(ix)) given on rows ``iy`` / columns ``ix`` to all ny x nx cells."""
+    def axis(idx: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if len(idx) == 1:
+            zero = np.zeros(n, dtype=int)
+            return zero, zero, np.zeros(n)
+        f = np.interp(np.arange(n), idx, np.arange(len(idx), dtype=float))
+        k0 = np.minimum(np.floor(f).astype(int), len(idx) - 2)
+        return k0, k0 + 1, f - k0
+
+    y0, y1, ty = axis(iy, ny)
+    x0, x1, tx = axis(ix, nx)
+    ty, tx = ty[:, None], tx[None, :]
+    out = ((1 - ty) * ((1 - tx) * values[np.ix_(y0, x0)] + tx * values[np.ix_(y0, x1)])
+           + ty * ((1 - tx) * values[np.ix_(y1, x0)] + tx * values[np.ix_(y1, x1)]))
+    return out.ravel()
 
 
 def likelihood_posterior(
@@ -225,13 +260,15 @@ def likelihood_posterior(
         hull = convex_hull(np.vstack([xy, np.asarray(area, dtype=float).reshape(-1, 2)]))
         edge = params.area_edge_m
         pad = 3.0 * max(edge, params.area_grid_step_m)
-        cells = _grid(hull.min(axis=0) - pad, hull.max(axis=0) + pad, params, params.area_grid_step_m)
+        grid = _grid(hull.min(axis=0) - pad, hull.max(axis=0) + pad, params, params.area_grid_step_m)
+        cells = grid.cells
         log_prior = -0.5 * (distance_outside(cells, hull) / max(edge, 1e-6)) ** 2
     else:
         edge = params.prior_edge_m
         lo, hi = xy.min(axis=0), xy.max(axis=0)
         pad = 3.0 * edge
-        cells = _grid(lo - pad, hi + pad, params)
+        grid = _grid(lo - pad, hi + pad, params)
+        cells = grid.cells
         outside = np.maximum(lo - cells, 0.0) + np.maximum(cells - hi, 0.0)
         if edge > 0:
             log_prior = -0.5 * np.sum(outside**2, axis=1) / edge**2
@@ -250,13 +287,13 @@ def likelihood_posterior(
         terms.append(-0.5 * (a - b**2 / prec) - 0.5 * math.log(prec * tau2) + 0.5 * np.log(iv).sum())
     log_post = logsumexp(np.stack(terms), axis=0) - math.log(len(terms)) + log_prior
     if silent is not None and len(silent) and params.negative_evidence:
-        # Cells far below the best cannot be lifted back by the silence term, which varies across
-        # cells by at most len(silent) * log(1 / (1 - max q)) nats: skip them (often most of the grid).
-        swing = len(silent) * -math.log1p(-max(params.detection_rates))
-        keep = log_post >= log_post.max() - (_NEGLIGIBLE_NATS + swing)
-        if not np.all(keep):
-            cells, resid, log_post = cells[keep], resid[keep], log_post[keep]
-        log_post = log_post + _log_silence(cells, resid, noise_sd, len(rssi), silent, params, n_scans)
+        # The silence term changes over metres, not cells: evaluate it on a lattice at least
+        # _SILENCE_STEP_M apart and of at most _SILENCE_CELLS points, and interpolate.
+        stride = max(1, int(round(_SILENCE_STEP_M / grid.step)), math.ceil(math.sqrt(len(cells) / _SILENCE_CELLS)))
+        iy, ix = _coarse(grid.ny, stride), _coarse(grid.nx, stride)
+        at = (iy[:, None] * grid.nx + ix[None, :]).ravel()
+        quiet = _log_silence(cells[at], resid[at], noise_sd, len(rssi), silent, params, n_scans)
+        log_post = log_post + _upsample(quiet.reshape(len(iy), len(ix)), iy, ix, grid.ny, grid.nx)
     if not np.all(np.isfinite(log_post)):
         return None
     w = np.exp(log_post - log_post.max())

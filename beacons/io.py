@@ -34,7 +34,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .ids import BeaconIdError, normalize_beacon_id
 from .model import DEFAULT_PATH_LOSS_EXPONENT, DEFAULT_TX_POWER, Beacon
 
 __all__ = [
@@ -374,10 +373,3 @@ def to_geojson(beacons: Iterable[Beacon]) -> dict[str, Any]:
                          "properties": props})
     return {"type": "FeatureCollection", "features": features}
 
-
-def canonical_id(raw: object) -> str | None:
-    """The canonical id, or None when ``raw`` is not a valid beacon id."""
-    try:
-        return normalize_beacon_id(raw)
-    except BeaconIdError:
-        return None

@@ -56,11 +56,13 @@ class PositioningParams:
         estimate (you hear beacons around you). Scans with fewer readings use
         the area prior instead (``area_edge_m``); with one beacon the fix is
         "near X" (method ``proximity``), with more ``likelihood``.
-    neighbour_radius_m
+    neighbour_radius_m, max_silent
         Registered, active beacons on the fix's level within this distance of
         a heard one could have been heard: the silent ones among them give
-        the negative evidence, and all of them bound the area prior. 0
-        disables both (one-beacon fixes then sit at the beacon).
+        the negative evidence (the ``max_silent`` nearest to the heard ones:
+        farther ones would be missed almost anywhere near the heard beacons,
+        so they say little and cost time), and all of them bound the area
+        prior. A radius of 0 disables both.
     area_edge_m, area_grid_step_m
         Area prior of fixes from fewer than ``min_beacons_likelihood``
         beacons: uniform over the convex hull of the heard and neighbouring
@@ -146,6 +148,7 @@ class PositioningParams:
     area_edge_m: float = 2.0
     area_grid_step_m: float = 0.5
     negative_evidence: bool = True
+    max_silent: int = 32
     area_prior: bool = False
     sensitivity_dbm: float = -95.0
     detection_rates: tuple[float, ...] = (0.1, 0.3, 0.6, 0.9)
@@ -179,8 +182,8 @@ class PositioningParams:
             problems.append("scan_correlation must be in 0..1")
         if self.max_grid_cells < 100:
             problems.append("max_grid_cells must be >= 100")
-        if self.max_beacons < 1 or self.centroid_k < 1:
-            problems.append("max_beacons and centroid_k must be >= 1")
+        if self.max_beacons < 1 or self.centroid_k < 1 or self.max_silent < 0:
+            problems.append("max_beacons and centroid_k must be >= 1, max_silent >= 0")
         if self.min_beacons_likelihood < 2:
             problems.append("min_beacons_likelihood must be >= 2")
         if problems:

@@ -350,7 +350,11 @@ def _beacon_fix(pool: _Pool, index: BeaconIndex, params: PositioningParams, n_sc
     # Registered beacons around: the silent ones (heard in no scan, on no level) and the area they span.
     _, around, around_tx, around_n = index.neighbours(frame, xy, params.neighbour_radius_m, level,
                                                       exclude=pool.rssi)
-    silent = Silent(around, around_tx, around_n) if params.negative_evidence and len(around) else None
+    silent = None
+    if params.negative_evidence and len(around) and params.max_silent > 0:
+        near = np.argsort(np.min(np.sum((around[:, None, :] - xy[None, :, :]) ** 2, axis=2), axis=1),
+                          kind="stable")[: params.max_silent]
+        silent = Silent(around[near], around_tx[near], around_n[near])
     few = len(ids) < params.min_beacons_likelihood
     area = around if (few and params.area_prior) else None
 
