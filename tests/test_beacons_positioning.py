@@ -251,3 +251,99 @@ def test_params_are_validated():
         PositioningParams(noise_db=0)
     with pytest.raises(ValueError, match="centroid_blend"):
         PositioningParams(centroid_blend=1.5)
+
+
+# -- registry around the scan: negative evidence, area prior ---------------------------
+
+from beacons.estimators import convex_hull, distance_outside  # noqa: E402
+
+#: Low-power beacons (-75 dBm at 1 m, n 2.5): inaudible beyond about 10 m, so silence says "far".
+WEAK = {"tx_power": -75.0, "path_loss_exponent": 2.5}
+AREA = PositioningParams(area_prior=True)
+
+
+def test_convex_hull_and_distance_outside():
+    square = convex_hull(np.array([[0, 0], [4, 0], [4, 4], [0, 4], [2, 2], [2, 0]]))
+    assert len(square) == 4
+    cells = np.array([[2.0, 2.0], [6.0, 2.0], [7.0, 7.0], [4.0, 4.0]])
+    assert distance_outside(cells, square) == pytest.approx([0.0, 2.0, math.hypot(3, 3), 0.0])
+    line = convex_hull(np.array([[0, 0], [1, 1], [3, 3]]))
+    assert len(line) == 2
+    assert distance_outside(np.array([[3.0, 0.0], [-1.0, -1.0]]), line) == pytest.approx([math.sqrt(4.5), math.sqrt(2)])
+    point = convex_hull(np.array([[1.0, 1.0], [1.0, 1.0]]))
+    assert distance_outside(np.array([[4.0, 5.0]]), point) == pytest.approx([5.0])
+
+
+def test_neighbours_are_active_beacons_on_the_level_within_the_radius():
+    reg = BeaconIndex([beacon("a", 0, 0, level=0), beacon("b", 10, 0, level=0), beacon("far", 80, 0, level=0),
+                       beacon("up", 5, 0, level=1), beacon("any", 0, 10), beacon("off", 3, 0, level=0, active=False)])
+    xy = np.array([[0.0, 0.0]])
+    ids, pos, tx, n = reg.neighbours(FRAME, xy, 30.0, 0.0, exclude=["a"])
+    assert sorted(ids) == ["any", "b"]
+    assert pos.shape == (2, 2) and len(tx) == len(n) == 2
+    ids, *_ = reg.neighbours(FRAME, xy, 30.0, None)
+    assert ids == ["any"]  # a fix without level: only beacons without level
+    assert reg.neighbours(FRAME, xy, 0.0, 0.0)[0] == []
+
+
+def test_negative_evidence_moves_a_one_beacon_fix_away_from_a_silent_beacon():
+    # "a" heard weakly, "b" 8 m east registered but silent: the phone is likely farther from "b".
+    reg = BeaconIndex([beacon("a", 0, 0, **WEAK), beacon("b", 8, 0, **WEAK)])
+    with_silence = locate([("a", -85.0)], reg, params=AREA)
+    without = locate([("a", -85.0)], reg, params=replace(AREA, negative_evidence=False))
+    assert with_silence.method == without.method == "proximity"
+    assert with_silence.nearest_beacon_id == "a"
+    x_with, x_without = xy_of(with_silence)[0], xy_of(without)[0]
+    assert x_with < x_without - 1.0
+    # A long scan that heard "b" instead says the opposite.
+    heard_b = locate([("a", -85.0), ("b", -85.0)], reg, params=AREA)
+    assert xy_of(heard_b)[0] > x_with + 2.0
+
+
+def test_negative_evidence_in_the_likelihood_with_three_beacons():
+    heard = {"a": (0.0, 0.0), "b": (10.0, 0.0), "c": (5.0, 8.0)}
+    reg = BeaconIndex([beacon(k, *xy, **WEAK) for k, xy in heard.items()] + [beacon("d", 5.0, -4.0, **WEAK)])
+    scan = [(k, float(expected_rssi(math.hypot(5.0 - x, 1.5 - y), WEAK["tx_power"], WEAK["path_loss_exponent"], H)))
+            for k, (x, y) in heard.items()]
+    fix = locate(scan, reg)
+    plain = locate(scan, reg, params=PositioningParams(negative_evidence=False))
+    assert fix.method == plain.method == "likelihood"
+    assert xy_of(fix)[1] > xy_of(plain)[1] + 0.2  # silent "d" in the south pushes the fix north
+
+
+def test_silent_beacons_on_another_level_or_inactive_do_not_count():
+    base = [beacon("a", 0, 0, level=0, **WEAK)]
+    alone = locate([("a", -85.0)], BeaconIndex(base), params=AREA)
+    for other in (beacon("b", 8, 0, level=1, **WEAK), beacon("b", 8, 0, level=0, active=False, **WEAK)):
+        fix = locate([("a", -85.0)], BeaconIndex(base + [other]), params=AREA)
+        assert (fix.lat, fix.lon, fix.accuracy_m) == pytest.approx((alone.lat, alone.lon, alone.accuracy_m))
+    assert err_m(alone, 0.0, 0.0) < 0.01  # no beacon around: "near X" at the beacon, as by default
+
+
+def test_area_prior_for_two_and_one_beacons(registry):
+    two = locate([("sw", -60.0), ("se", -70.0)], registry, params=AREA)
+    assert two.method == "likelihood"
+    x, y = xy_of(two)
+    assert -1.0 < x < 12.0 and -1.0 < y < 12.0  # within the area the registered beacons span
+    one = locate([("mid", -75.0)], registry, params=AREA)
+    assert one.method == "proximity" and one.nearest_beacon_id == "mid"
+    assert one.nearest_distance_m == pytest.approx(float(range_from_rssi(-75.0, TX, N, H)))
+    assert -1.0 < xy_of(one)[0] < 13.0
+    # By default the HTTP API's documented behaviour: centroid with two, at the beacon with one.
+    assert locate([("sw", -60.0), ("se", -70.0)], registry).method == "centroid"
+    assert err_m(locate([("mid", -75.0)], registry), *LAYOUT["mid"]) < 0.01
+
+
+def test_a_beacon_heard_in_one_of_several_scans_is_not_silent():
+    reg = BeaconIndex([beacon("a", 0, 0, **WEAK), beacon("b", 8, 0, **WEAK)])
+    once = locate_many([[("a", -85.0)], [("a", -85.0), ("b", -93.0)], [("a", -86.0)]], reg, params=AREA)
+    never = locate_many([[("a", -85.0)], [("a", -85.0)], [("a", -86.0)]], reg, params=AREA)
+    assert set(once.used) == {"a", "b"} and never.used == ("a",)
+    assert xy_of(once)[0] > xy_of(never)[0]
+
+
+def test_new_params_are_validated():
+    for bad in ({"sensitivity_dbm": -200.0}, {"detection_rates": (0.0, 0.5)}, {"detection_rates": ()},
+                {"area_edge_m": 0.0}, {"neighbour_radius_m": -1.0}, {"max_silent": -1}):
+        with pytest.raises(ValueError):
+            PositioningParams(**bad)
