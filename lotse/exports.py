@@ -41,11 +41,6 @@ DEMO = Attribution(text="© Lotse project (invented demo map, not OpenStreetMap 
                    license_url=None, link=None)
 
 
-def attribution_for(graph_info: dict[str, Any]) -> Attribution:
-    """The demo map is the project's own; every other graph is built from OpenStreetMap."""
-    return DEMO if graph_info.get("demo") else OSM
-
-
 def _creator() -> str:
     from lotse import __version__
 

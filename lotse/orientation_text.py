@@ -62,13 +62,6 @@ def metres(d: float, lang: str, case: str = "nom") -> str:
     return f"{one} Meter" if a.is_one else f"{a.value:g} Meter{plural}"
 
 
-def distance_words(d: float, lang: str) -> str:
-    """How far something is: 'hier' when the walker is at it, else '40 Meter'."""
-    if d < HERE_M:
-        return "hier" if lang == "de" else "here"
-    return metres(d, lang)
-
-
 def direction(bearing: float, clock: int | None, lang: str, directions: str) -> str:
     """'auf 2 Uhr' / 'rechts' with a heading, 'Richtung Nordosten' without."""
     if clock is None:

@@ -36,7 +36,6 @@ from typing import Any, Callable
 import networkx as nx
 import numpy as np
 
-from routing import tags as T
 from routing.geo import bearing_deg, haversine_m, turn_angle_deg
 from routing.graph import NO_CROSSING, VOCAB, CompiledGraph, code
 

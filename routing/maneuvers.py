@@ -24,6 +24,7 @@ import numpy as np
 
 from routing.geo import bearing_deg, clock_from_angle, haversine_m, turn_angle_deg
 from routing.graph import NO_CROSSING, CompiledGraph, decode
+from routing import tags as T
 from routing.geo import LocalFrame
 from routing.maneuver import Crossing, Landmark, Maneuver, Steps
 from routing.route import Route
@@ -183,7 +184,7 @@ def _steps(graph: CompiledGraph, seg: _Seg) -> Steps:
         incline = "down" if incline == "up" else "up"
     handrail = decode("handrail", graph.edge_handrail[e])
     if not fwd:
-        handrail = {"left": "right", "right": "left"}.get(handrail, handrail)
+        handrail = T.mirror_handrail(handrail)
     return Steps(count=count if count >= 0 else None, direction=incline, handrail=handrail,
                  ramp=decode("tristate", graph.edge_ramp[e]))
 

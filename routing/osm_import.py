@@ -31,8 +31,6 @@ NODE_KEYS = frozenset(
     }
 )
 
-#: Keys that make a node a named place of the gazetteer.
-PLACE_KEYS = ("amenity", "shop", "tourism", "office", "public_transport", "railway", "highway", "building", "leisure", "historic")
 PLACE_HIGHWAYS = frozenset({"bus_stop", "platform", "elevator"})
 PLACE_RAILWAYS = frozenset({"station", "halt", "tram_stop", "stop"})
 

@@ -52,8 +52,10 @@ def test_a_resident_reports_a_place_without_a_key(env):
 
 def test_a_partner_reports_a_step_of_a_route(env):
     _, client, auth = env
+    steps = client.post("/api/v1/routes", json=ROUTE).get_json()["steps"]
+    index = next(i for i, s in enumerate(steps) if s["kind"] == "cross")
     response = report(client, auth["partner"], category="guidance_wrong", message="Hier war keine Ampel zu hören",
-                      route={"request": ROUTE, "step_index": 2, "step_text": "Überqueren Sie jetzt ..."})
+                      route={"request": ROUTE, "step_index": index, "step_text": "Überqueren Sie jetzt ..."})
     assert response.status_code == 201, response.get_data(as_text=True)
     feature = response.get_json()
     props = feature["properties"]
@@ -62,7 +64,7 @@ def test_a_partner_reports_a_step_of_a_route(env):
     assert step["kind"] == "cross" and step["crossing"]["control"] == "signals"
     assert step["heard"] == "Überqueren Sie jetzt ..."
     assert feature["geometry"]["coordinates"] == step["location"]  # the step's place is the report's place
-    assert props["route"]["request"] == ROUTE and props["route"]["step_index"] == 2
+    assert props["route"]["request"] == ROUTE and props["route"]["step_index"] == index
 
 
 def test_a_whole_route_without_a_step(env):

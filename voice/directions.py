@@ -64,6 +64,3 @@ def cardinal_of(m: Maneuver) -> str:
         return m.cardinal.lower()
     return CARDINALS[int(((m.bearing % 360.0) + 22.5) // 45.0) % 8]
 
-
-def is_straight(mod: str) -> bool:
-    return mod == "straight"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, request, send_file
+from flask import Blueprint, current_app, send_file
 
 from lotse.api.spec import documented
 from lotse.problems import Problem

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
-from lotse.scenarios.schema import EXPECTATIONS, MAX_SCENARIOS, SUITE
+from lotse.scenarios.schema import EXPECTATIONS, SUITE
 
 Path_ = tuple[Any, ...]
 
