@@ -14,19 +14,33 @@ consecutive scans at one point combined with ``locate_many``.
 Calibration is evaluated by cross-validation only: leave one phone out, and
 fit on one measurement campaign / test on the other.
 
-Usage: ``python bench/bench_positioning.py [--data DIR] [--combine 3] [--quick] [--per-beacon]``
+Configurations: ``default`` (``PositioningParams()``, what the service runs)
+and ``area prior`` (``area_prior=True``: fixes from 1-2 beacons from the grid
+posterior with the area prior); ``--ablation`` adds both without the
+negative evidence of silent beacons (``default`` without it is the method
+before negative evidence was added). Runs spread over ``--jobs`` processes.
+
+Usage: ``python bench/bench_positioning.py [--data DIR] [--combine 3] [--quick] [--ablation]
+[--per-beacon] [--jobs N]``
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-import time
-from collections import defaultdict
-from dataclasses import dataclass
-from pathlib import Path
+import os
 
-import numpy as np
+# One BLAS thread per process: the matrices are small, and the runs are spread over processes anyway.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections import defaultdict  # noqa: E402
+from concurrent.futures import ProcessPoolExecutor  # noqa: E402
+from dataclasses import dataclass, replace  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -126,15 +140,15 @@ class Result:
     def line(self, label: str) -> str:
         e = np.array(self.errors)
         if not len(e):
-            return f"{label:44s} no fixes"
+            return f"{label:50s} no fixes"
         ms = 1000 * self.seconds / max(len(e) + len(self.no_fix), 1)
         methods = ", ".join(f"{k} {v}" for k, v in sorted(self.methods.items()))
-        return (f"{label:44s} {len(e):5d} {e.mean():6.2f} {np.median(e):6.2f} "
+        return (f"{label:50s} {len(e):5d} {e.mean():6.2f} {np.median(e):6.2f} "
                 f"{np.percentile(e, 90):6.2f} {np.mean(self.covered):6.2f}   "
                 f"{len(self.no_fix):5d} {ms:5.1f}  {methods}")
 
 
-HEADER = (f"{'':44s} {'fixes':>5s} {'mean':>6s} {'median':>6s} {'p90':>6s} {'in_acc':>6s}  "
+HEADER = (f"{'':50s} {'fixes':>5s} {'mean':>6s} {'median':>6s} {'p90':>6s} {'in_acc':>6s}  "
           f"{'nofix':>5s} {'ms':>5s}  methods")
 
 
@@ -198,30 +212,14 @@ def fit(zone: Zone, rows: np.ndarray, index: BeaconIndex, params: PositioningPar
     return calibrate(samples, index, per_beacon=per_beacon, combine=size, params=params)
 
 
-def cross_validate(zone: Zone, index: BeaconIndex, params: PositioningParams, folds, size: int,
-                   per_beacon: bool, verbose: bool) -> tuple[Result, Result]:
-    """Fit on each fold's training rows, score on its test rows; pool the test results."""
-    single, combined = Result.empty(), Result.empty()
-    for name, train, test in folds:
-        cal = fit(zone, train, index, params, per_beacon, size)
-        cal_index = BeaconIndex(cal.apply(index))
-        cal_params = cal.params(params)
-        if verbose:
-            scales = ", ".join(f"{k} {v:.2f}" for k, v in sorted(cal.accuracy_scales.items()))
-            rho = "-" if cal.scan_correlation is None else f"{cal.scan_correlation:.2f}"
-            print(f"    {name}: tx_power {cal.tx_power:.1f} dBm, n {cal.path_loss_exponent:.2f}, "
-                  f"noise {cal.noise_db:.1f} dB, scan correlation {rho}, accuracy scales: {scales}")
-        single.add(run_single(zone, test, cal_index, cal_params))
-        combined.add(run_combined(zone, test, cal_index, cal_params, size))
-    return single, combined
-
-
-def print_breakdown(zone: Zone, res: Result, n_heard: np.ndarray, by_heard: bool = True) -> None:
+def print_breakdown(zone: Zone, res: Result, n_heard: np.ndarray, by_heard: bool = True,
+                    by_phone: bool = True) -> None:
     """The same figures by number of beacons heard (single scans) and by phone."""
-    for lo, hi in ((1, 1), (2, 2), (3, 99)) if by_heard else ():
-        label = f"  {lo} beacon(s) heard" if lo == hi else f"  >= {lo} beacons heard"
+    for lo, hi in ((1, 1), (2, 2), (1, 2), (3, 99)) if by_heard else ():
+        label = (f"  {lo} beacon(s) heard" if lo == hi else
+                 f"  >= {lo} beacons heard" if hi == 99 else f"  {lo}..{hi} beacons heard")
         print(res.subset(lambda r: lo <= n_heard[r] <= hi).line(label))
-    for p in sorted(set(zone.phone.tolist())):
+    for p in sorted(set(zone.phone.tolist())) if by_phone else ():
         print(res.subset(lambda r: zone.phone[r] == p).line(f"  phone {p}"))
 
 
@@ -238,7 +236,40 @@ def verdict(label: str, res: Result) -> str:
         f"in_acc {share:.2f} {'in' if TARGET_IN_ACC[0] <= share <= TARGET_IN_ACC[1] else 'outside'} "
         f"{TARGET_IN_ACC[0]:.2f}..{TARGET_IN_ACC[1]:.2f}",
     ]
-    return f"  {label:42s} " + "; ".join(checks)
+    return f"  {label:52s} " + "; ".join(checks)
+
+
+# -- runs, spread over processes ------------------------------------------------------
+
+_STATE: dict = {}
+
+
+def _init(data: Path) -> None:
+    """Worker start: read the zone once and build the registry index once."""
+    zone = load_zone(data)
+    _STATE["zone"], _STATE["index"] = zone, BeaconIndex(zone.beacons)
+
+
+def _uncalibrated(params: PositioningParams, size: int, combined: bool) -> tuple[Result, Result | None]:
+    zone, index = _STATE["zone"], _STATE["index"]
+    rows = np.arange(len(zone.scans))
+    single = run_single(zone, rows, index, params)
+    return single, (run_combined(zone, rows, index, params, size) if combined else None)
+
+
+def _calibrated(params: PositioningParams, size: int, per_beacon: bool, name: str, train: np.ndarray,
+                test: np.ndarray) -> tuple[Result, Result, str]:
+    """Fit on ``train``, score single scans and windows of ``test``; also a line describing the fit."""
+    zone, index = _STATE["zone"], _STATE["index"]
+    cal = fit(zone, train, index, params, per_beacon, size)
+    cal_index = BeaconIndex(cal.apply(index))
+    cal_params = cal.params(params)
+    scales = ", ".join(f"{k} {v:.2f}" for k, v in sorted(cal.accuracy_scales.items()))
+    rho = "-" if cal.scan_correlation is None else f"{cal.scan_correlation:.2f}"
+    about = (f"    {name}: tx_power {cal.tx_power:.1f} dBm, n {cal.path_loss_exponent:.2f}, "
+             f"noise {cal.noise_db:.1f} dB, scan correlation {rho}, accuracy scales: {scales}")
+    return (run_single(zone, test, cal_index, cal_params), run_combined(zone, test, cal_index, cal_params, size),
+            about)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -246,62 +277,96 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="UJI zone directory (dep/, rss/)")
     ap.add_argument("--combine", type=int, default=3, help="scans combined per point (default 3)")
     ap.add_argument("--quick", action="store_true", help="uncalibrated figures only")
+    ap.add_argument("--ablation", action="store_true", help="also both configurations without negative evidence")
     ap.add_argument("--per-beacon", action="store_true", help="also calibrate tx_power per beacon")
+    ap.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 8), help="worker processes")
     ap.add_argument("--quiet", action="store_true", help="do not print fitted parameters")
     args = ap.parse_args(argv)
     if not (args.data / "rss" / "lib_rss.csv").exists():
         raise SystemExit(f"no UJI data in {args.data}")
+    t_start = time.perf_counter()
 
     zone = load_zone(args.data)
-    params = PositioningParams()
-    index = BeaconIndex(zone.beacons)  # built once, like the service's registry cache
     all_rows = np.arange(len(zone.scans))
     n_heard = np.array([len(s) for s in zone.scans])
+    configs = {"default": PositioningParams(), "area prior": PositioningParams(area_prior=True)}
+    ablations = {f"{k}, no negative evidence": replace(v, negative_evidence=False) for k, v in configs.items()}
     print(f"UJI BLE zone {args.data}: {len(zone.beacons)} beacons, {len(zone.scans)} scans "
           f"({int(np.sum(n_heard == 0))} with no beacon heard -> no fix), phones "
           f"{sorted(set(zone.phone.tolist()))}, campaigns {sorted(set(zone.campaign.tolist()))}")
     print(f"errors in metres; in_acc = share of fixes with error <= accuracy_m (target ~0.67); "
-          f"combined = {args.combine} consecutive scans of one phone at one point\n")
-    print(HEADER)
+          f"combined = {args.combine} consecutive scans of one phone at one point; ms = per locate call")
+    print("configurations: default = PositioningParams(); area prior = PositioningParams(area_prior=True)\n")
 
-    single = run_single(zone, all_rows, index, params)
-    combined = run_combined(zone, all_rows, index, params, args.combine)
-    print(single.line("uncalibrated, single scan"))
-    print_breakdown(zone, single, n_heard)
-    print(combined.line(f"uncalibrated, {args.combine} scans combined"))
-    print_breakdown(zone, combined, n_heard, by_heard=False)
-    summary = [
-        verdict("uncalibrated, single scan, all fixes", single),
-        verdict("uncalibrated, single scan, >= 3 beacons", single.subset(lambda r: n_heard[r] >= 3)),
-        verdict(f"uncalibrated, {args.combine} scans combined", combined),
-    ]
+    phones = sorted(set(zone.phone.tolist()))
+    camps = sorted(set(zone.campaign.tolist()))
+    schemes = {
+        "leave-one-phone-out": [(f"test phone {p}", all_rows[zone.phone != p], all_rows[zone.phone == p])
+                                for p in phones],
+        "by campaign": [(f"test campaign {c}", all_rows[zone.campaign != c], all_rows[zone.campaign == c])
+                        for c in camps] if len(camps) > 1 else [],
+    }
+    with ProcessPoolExecutor(max_workers=max(args.jobs, 1), initializer=_init, initargs=(args.data,)) as pool:
+        plain = {name: pool.submit(_uncalibrated, params, args.combine, True) for name, params in configs.items()}
+        ablated = ({name: pool.submit(_uncalibrated, params, args.combine, False)
+                    for name, params in ablations.items()} if args.ablation else {})
+        fitted: dict[tuple, list] = {}
+        if not args.quick:
+            for name, params in configs.items():
+                for per_beacon in (False, True) if args.per_beacon else (False,):
+                    for scheme, folds in schemes.items():
+                        fitted[(name, per_beacon, scheme)] = [
+                            pool.submit(_calibrated, params, args.combine, per_beacon, fold, train, test)
+                            for fold, train, test in folds]
 
-    if not args.quick:
-        phones = sorted(set(zone.phone.tolist()))
-        lopo = [(f"test phone {p}", all_rows[zone.phone != p], all_rows[zone.phone == p]) for p in phones]
-        camps = sorted(set(zone.campaign.tolist()))
-        by_campaign = [(f"test campaign {c}", all_rows[zone.campaign != c], all_rows[zone.campaign == c])
-                       for c in camps] if len(camps) > 1 else []
-        for per_beacon in (False, True) if args.per_beacon else (False,):
+        print(HEADER)
+        summary = []
+        for name in configs:
+            single, combined = plain[name].result()
+            print(single.line(f"{name}, uncalibrated, single scan"))
+            print_breakdown(zone, single, n_heard)
+            print(combined.line(f"{name}, uncalibrated, {args.combine} scans combined"))
+            print_breakdown(zone, combined, n_heard, by_heard=False)
+            summary += [
+                verdict(f"{name}, uncalibrated, single scan, all fixes", single),
+                verdict(f"{name}, uncalibrated, single scan, >= 3 beacons",
+                        single.subset(lambda r: n_heard[r] >= 3)),
+                verdict(f"{name}, uncalibrated, {args.combine} scans combined", combined),
+            ]
+        if ablated:
+            print("\nablation (single scans, uncalibrated):")
+            for name, future in ablated.items():
+                single, _ = future.result()
+                print(single.line(name))
+                print_breakdown(zone, single, n_heard, by_phone=False)
+
+        for (name, per_beacon, scheme), futures in fitted.items():
+            if not futures:
+                continue
             kind = "per-beacon tx_power" if per_beacon else "shared tx_power"
-            for scheme, folds in (("leave-one-phone-out", lopo), ("by campaign", by_campaign)):
-                if not folds:
-                    continue
+            print(f"\n{name}, calibrated ({kind}), {scheme}:")
+            single, combined = Result.empty(), Result.empty()
+            for future in futures:
+                s_res, c_res, about = future.result()
+                single.add(s_res)
+                combined.add(c_res)
                 if not args.quiet:
-                    print(f"  calibration ({kind}, {scheme}):")
-                s, c = cross_validate(zone, index, params, folds, args.combine, per_beacon, not args.quiet)
-                print(s.line(f"calibrated {kind}, {scheme}, single"))
-                if scheme == "leave-one-phone-out" and not per_beacon:
-                    print_breakdown(zone, s, n_heard)
-                print(c.line(f"calibrated {kind}, {scheme}, {args.combine} combined"))
-                if scheme == "leave-one-phone-out" and not per_beacon:
-                    print_breakdown(zone, c, n_heard, by_heard=False)
-                    summary.append(verdict(f"calibrated (LOPO), single scan, all fixes", s))
-                    summary.append(verdict(f"calibrated (LOPO), {args.combine} scans combined", c))
+                    print(about)
+            print(single.line(f"{name}, calibrated, single"))
+            detailed = scheme == "leave-one-phone-out" and not per_beacon
+            if detailed:
+                print_breakdown(zone, single, n_heard)
+            print(combined.line(f"{name}, calibrated, {args.combine} combined"))
+            if detailed:
+                print_breakdown(zone, combined, n_heard, by_heard=False)
+                summary.append(verdict(f"{name}, calibrated (LOPO), single scan, all fixes", single))
+                summary.append(verdict(f"{name}, calibrated (LOPO), {args.combine} scans combined", combined))
 
     print(f"\ntargets: mean <= {TARGET_MEAN_M} m, p90 <= {TARGET_P90_M} m, in_acc "
           f"{TARGET_IN_ACC[0]:.2f}..{TARGET_IN_ACC[1]:.2f} (scans with no beacon heard give no fix)")
     print("\n".join(summary))
+    print(f"\n({time.perf_counter() - t_start:.0f} s with {max(args.jobs, 1)} worker processes; "
+          "ms per call are measured inside the workers, so they include any contention between them)")
     return 0
 
 
