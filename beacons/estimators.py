@@ -27,6 +27,14 @@ the registered beacons around the heard ones:
   position themselves: the phone is within the convex hull of the registered
   beacons around the heard ones (beacons are installed where people walk),
   falling off as a Gaussian of ``area_edge_m`` outside it.
+
+Measured on the UJI library zone (``bench/bench_positioning.py``, single
+scans): the area prior brings fixes from 1-2 beacons from 5.21 m to 4.11 m
+mean error (p90 8.7 -> 6.8 m); the negative evidence leaves the errors of
+fixes from 3+ beacons as they were (1.67 m) and makes their accuracy radius
+tighter and more honest (error within it 0.75 -> 0.71). In that zone phones
+that heard 1-2 beacons mostly had just started scanning, so the silence of
+the others says little - as the integrated detection rate lets it.
 """
 
 from __future__ import annotations
@@ -60,7 +68,8 @@ __all__ = [
 #: covariance trace), the circle containing the truth with probability ``q``
 #: has radius ``r * sqrt(-ln(1 - q))``; 1.048 for q = 2/3.
 RADIUS_PER_RMS = math.sqrt(-math.log(1.0 - ACCURACY_QUANTILE))
-#: Spacing (m) of the lattice on which the negative evidence is evaluated (then interpolated).
+#: The negative evidence is evaluated on a lattice at least this far apart (m) and of at most
+#: this many points, then interpolated: it changes over metres, and it is the costly part.
 _SILENCE_STEP_M = 0.5
 _SILENCE_CELLS = 2000
 #: One-sided standard-normal quantile of ``ACCURACY_QUANTILE`` (0.43).
@@ -430,8 +439,10 @@ def estimate_proximity(
     ones, which pulls it from the beacon towards where people are and away
     from beacons that stayed silent; the accuracy is the posterior's 2/3
     radius as for :func:`estimate_likelihood`, scaled by
-    ``accuracy_scale_proximity``. Measured on the UJI library zone this
-    halves the excess error of one-beacon fixes over the beacon's position.
+    ``accuracy_scale_proximity``. Measured on the UJI library zone: mean
+    error of one-beacon fixes 5.54 m at the beacon, 4.27 m at the posterior
+    mean (the accuracy radius is then conservative there: a calibration
+    survey scales it by about 0.7).
     """
     if area is not None and len(area):
         post = likelihood_posterior(
