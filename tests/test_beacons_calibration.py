@@ -89,3 +89,19 @@ def test_apply_and_params_carry_the_fit_into_positioning():
 def test_too_small_survey_is_an_error():
     with pytest.raises(CalibrationError, match="survey too small"):
         calibrate(survey(-60.0, 2.0, 3.0, n_spots=1, per_spot=2), registry())
+
+
+def test_accuracy_scales_with_area_prior_and_silent_beacons():
+    # A survey where weak readings go unreported (sensitivity -85 dBm): some scans hear only one or two beacons.
+    scans = []
+    for s in survey(-66.0, 2.5, 4.0, n_spots=60, per_spot=3, seed=3):
+        heard = [(b, r) for b, r in s.readings if r > -85.0]
+        if heard:
+            scans.append(s._replace(readings=heard))
+    assert any(len(s.readings) <= 2 for s in scans) and any(len(s.readings) >= 3 for s in scans)
+    params = PositioningParams(area_prior=True)
+    cal = calibrate(scans, registry(), params=params)
+    assert "likelihood" in cal.accuracy_scales
+    assert all(0.2 < v < 5.0 for v in cal.accuracy_scales.values())
+    fitted = cal.params(params)
+    assert fitted.area_prior and fitted.negative_evidence  # the base settings are kept
