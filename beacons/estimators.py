@@ -96,7 +96,10 @@ class Posterior:
 
 @dataclass(frozen=True)
 class Silent:
-    """Registered beacons near the scan that were *not* heard: positions ``xy`` (k, 2), ``tx_power``, ``exponent`` (k,)."""
+    """Registered beacons near the scan that were *not* heard.
+
+    ``xy`` (k, 2) positions in the local frame, ``tx_power`` and ``exponent`` (k,).
+    """
 
     xy: np.ndarray
     tx_power: np.ndarray
@@ -206,7 +209,7 @@ def _coarse(n: int, stride: int) -> np.ndarray:
 
 
 def _upsample(values: np.ndarray, iy: np.ndarray, ix: np.ndarray, ny: int, nx: int) -> np.ndarray:
-    """Bilinear interpolation of ``values`` (len(iy), len(ix)) given on rows ``iy`` / columns ``ix`` to all ny x nx cells."""
+    """Bilinear interpolation to all ``ny`` x ``nx`` cells of ``values`` given on rows ``iy`` and columns ``ix``."""
     def axis(idx: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if len(idx) == 1:
             zero = np.zeros(n, dtype=int)

@@ -172,9 +172,11 @@ class PositioningParams:
             problems.append("rssi_min_dbm must be below rssi_max_dbm")
         if not self.noise_scales or any(not (math.isfinite(s) and s > 0) for s in self.noise_scales):
             problems.append("noise_scales must be positive numbers")
-        if not (math.isfinite(self.sensitivity_dbm) and self.rssi_min_dbm <= self.sensitivity_dbm <= self.rssi_max_dbm):
+        sens = self.sensitivity_dbm
+        if not (math.isfinite(sens) and self.rssi_min_dbm <= sens <= self.rssi_max_dbm):
             problems.append("sensitivity_dbm must be within rssi_min_dbm..rssi_max_dbm")
-        if not self.detection_rates or any(not (isinstance(q, (int, float)) and 0.0 < q < 1.0) for q in self.detection_rates):
+        rates = self.detection_rates
+        if not rates or any(not (isinstance(q, (int, float)) and 0.0 < q < 1.0) for q in rates):
             problems.append("detection_rates must be numbers in (0, 1)")
         if not 0.0 <= self.centroid_blend <= 1.0:
             problems.append("centroid_blend must be in 0..1")
