@@ -12,18 +12,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from beacons.model import Beacon
 
 from lotse.beacon_models import BeaconRow
-from lotse.models import StateVersion, _iso, utcnow
+from lotse.models import _iso, utcnow
+from lotse.storage import counters
 from lotse.storage.audit import Actor, record
 
 VERSION_NAME = "beacons"
 #: The counter as plain SQL, for :meth:`lotse.db.Database.probe`.
-VERSION_SQL = f"SELECT version FROM state_versions WHERE name = '{VERSION_NAME}'"
+VERSION_SQL = counters.probe_sql(VERSION_NAME)
 #: Fields of a beacon record that a write sets (everything but the bookkeeping).
 FIELDS = ("lat", "lon", "level", "tx_power", "path_loss_exponent", "kind", "label", "label_en", "active",
           "installed_at", "battery", "last_seen")
@@ -39,13 +40,11 @@ class Exists(ValueError):
 
 def version(session: Session) -> int:
     """The beacons change counter (one indexed row)."""
-    value = session.scalar(select(StateVersion.version).where(StateVersion.name == VERSION_NAME))
-    return int(value or 0)
+    return counters.read(session, VERSION_NAME)
 
 
 def _bump(session: Session) -> None:
-    session.execute(update(StateVersion).where(StateVersion.name == VERSION_NAME)
-                    .values(version=StateVersion.version + 1, changed_at=utcnow()))
+    counters.bump(session, VERSION_NAME)
 
 
 def _columns(beacon: Beacon) -> dict:

@@ -12,12 +12,13 @@ import math
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from routing.obstacles import Obstacle
 
-from lotse.models import ObstacleRow, StateVersion, utcnow
+from lotse.models import ObstacleRow, utcnow
+from lotse.storage import counters
 from lotse.storage.audit import Actor, record
 
 VERSION_NAME = "obstacles"
@@ -29,18 +30,16 @@ class NotFound(LookupError):
 
 
 #: The counter as plain SQL, for :meth:`lotse.db.Database.probe`.
-VERSION_SQL = f"SELECT version FROM state_versions WHERE name = '{VERSION_NAME}'"
+VERSION_SQL = counters.probe_sql(VERSION_NAME)
 
 
 def version(session: Session) -> int:
     """The obstacles change counter: one indexed row, cheap enough to read on every route request."""
-    value = session.scalar(select(StateVersion.version).where(StateVersion.name == VERSION_NAME))
-    return int(value or 0)
+    return counters.read(session, VERSION_NAME)
 
 
 def _bump(session: Session) -> None:
-    session.execute(update(StateVersion).where(StateVersion.name == VERSION_NAME)
-                    .values(version=StateVersion.version + 1, changed_at=utcnow()))
+    counters.bump(session, VERSION_NAME)
 
 
 def bounds(geometry: dict[str, Any], radius_m: float | None) -> tuple[float, float, float, float]:
