@@ -40,6 +40,8 @@ def _step(m: Maneuver, text) -> dict[str, Any]:
                          "distance_m": c.distance_m} for c in m.compound]
     if m.crossing is not None:
         step["crossing"] = asdict(m.crossing)
+    if m.side_crossing is not None:  # crossed only from the other side of the street: side unknown
+        step["side_crossing"] = asdict(m.side_crossing)
     if m.steps is not None:
         step["steps"] = asdict(m.steps)
     if m.landmarks:

@@ -28,8 +28,9 @@ def maneuver_from_dict(data: dict[str, Any]) -> Maneuver:
     """Inverse of ``dataclasses.asdict`` for a :class:`Maneuver` (nested facts included)."""
     d = _only(Maneuver, data)
     d["location"] = tuple(d["location"])
-    if d.get("crossing") is not None:
-        d["crossing"] = Crossing(**_only(Crossing, d["crossing"]))
+    for key in ("crossing", "side_crossing"):
+        if d.get(key) is not None:
+            d[key] = Crossing(**_only(Crossing, d[key]))
     if d.get("steps") is not None:
         d["steps"] = Steps(**_only(Steps, d["steps"]))
     d["landmarks"] = [Landmark(**_only(Landmark, x)) for x in d.get("landmarks") or []]
@@ -54,6 +55,7 @@ def maneuver_from_step(step: dict[str, Any]) -> Maneuver:
         street=step.get("street"), way_kind=step.get("way_kind"), modifier=step.get("modifier"),
         compound=compound,
         crossing=Crossing(**_only(Crossing, step["crossing"])) if step.get("crossing") else None,
+        side_crossing=Crossing(**_only(Crossing, step["side_crossing"])) if step.get("side_crossing") else None,
         steps=Steps(**_only(Steps, step["steps"])) if step.get("steps") else None,
         landmarks=[Landmark(**_only(Landmark, x)) for x in step.get("landmarks") or []],
         hazards=[Hazard(**_only(Hazard, x)) for x in step.get("warnings") or []],

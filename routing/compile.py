@@ -351,6 +351,8 @@ def compile_graph(G: nx.MultiGraph, meta: dict | None = None) -> CompiledGraph:
     A["trans_side_danger"] = np.array(t_side["danger"], dtype=np.float32)[order]
     A["trans_side_major"] = np.array(t_side["major"], dtype=bool)[order]
     A["trans_side_mapped"] = np.array(t_side["mapped"], dtype=bool)[order]
+    A["trans_side_name"] = np.array(t_side["name"], dtype=np.int32)[order]
+    A["trans_side_edge"] = np.array(t_side["edge"], dtype=np.int32)[order]
     indptr = np.zeros(len(state_edge) + 1, dtype=np.int64)
     np.add.at(indptr, A["trans_from"].astype(np.int64) + 1, 1)
     A["trans_indptr"] = np.cumsum(indptr)

@@ -102,6 +102,9 @@ class Maneuver:
     modifier: str | None = None  # slight_left, left, sharp_left, straight, slight_right, ...
     compound: list["Maneuver"] = field(default_factory=list)  # "links und gleich wieder rechts"
     crossing: Crossing | None = None
+    # a street this move crosses only if the walker is on the other side of the street walked (on
+    # centreline maps the side is unknown): said as a possibility, never as a certainty
+    side_crossing: Crossing | None = None
     steps: Steps | None = None
     landmarks: list[Landmark] = field(default_factory=list)
     hazards: list[Hazard] = field(default_factory=list)

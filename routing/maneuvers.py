@@ -102,14 +102,20 @@ def _segments(graph: CompiledGraph, route: Route) -> list[_Seg]:
     return segs
 
 
-def _crossing(graph: CompiledGraph, t: int | None, edge: int | None) -> Crossing | None:
+def _side_crossing(graph: CompiledGraph, t: int | None) -> Crossing | None:
+    """What a move would cross from the other side of the street walked (see routing.compile)."""
+    if t is None or graph.trans_side_control[t] == NO_CROSSING:
+        return None
+    return _crossing(graph, t, None, cols="trans_side_")
+
+
+def _crossing(graph: CompiledGraph, t: int | None, edge: int | None, cols: str = "trans_cross_") -> Crossing | None:
     """Crossing described by a transition (junction, crossing node) or a standalone crossing edge."""
-    if t is not None and graph.trans_cross_control[t] != NO_CROSSING:
-        cols = "trans_cross_"
+    if t is not None and graph.arrays[cols + "control"][t] != NO_CROSSING:
         idx = t
-        street = graph.string(int(graph.trans_cross_name[t]))
-        road_edge = int(graph.trans_cross_edge[t])
-        mapped = bool(graph.trans_cross_mapped[t])
+        street = graph.string(int(graph.arrays[cols + "name"][t]))
+        road_edge = int(graph.arrays[cols + "edge"][t])
+        mapped = bool(graph.arrays[cols + "mapped"][t])
     elif edge is not None and graph.edge_cross_standalone[edge] and graph.edge_cross_control[edge] != NO_CROSSING:
         cols = "edge_cross_"
         idx = edge
@@ -256,10 +262,11 @@ def find_maneuvers(graph: CompiledGraph, route: Route,
             emit(Maneuver(kind="leave_area", **base), seg.start_m)
             continue
         mod = modifier(angle)
+        side = _side_crossing(graph, seg.transition)
         if mod == "uturn":
             emit(Maneuver(kind="uturn", **base), seg.start_m)
         elif mod != "straight":
-            emit(Maneuver(kind="turn", **base), seg.start_m)
+            emit(Maneuver(kind="turn", side_crossing=side, **base), seg.start_m)
         elif seg.name and prev.name and seg.name != prev.name:
             emit(Maneuver(kind="name_change", **base), seg.start_m)
         elif seg.kind != prev.kind and not (seg.name and seg.name == prev.name):

@@ -178,3 +178,15 @@ def test_kerb_nodes_on_a_crossing_way_give_the_kerb(demo):
     cross = [m for m in ms if m.kind == "cross"]
     assert len(cross) == 1
     assert cross[0].crossing.kerb == "raised" and cross[0].crossing.kerb_height_m == pytest.approx(0.12)
+
+
+def test_a_crossing_that_depends_on_the_side_of_the_street_is_said_as_possible(demo):
+    """Turning from Pariser Straße into Mainzer Straße at the lights crosses Pariser Straße from one side only."""
+    from voice.text import render
+
+    ms = plan(demo, (49.4440972, 7.7590318), (49.4430899, 7.7608299), "blind_cane")
+    turn = next(m for m in ms if m.kind == "turn" and m.street == "Mainzer Straße")
+    assert turn.side_crossing is not None and turn.crossing is None
+    assert turn.side_crossing.street == "Pariser Straße" and turn.side_crossing.control == "signals"
+    said = render(ms, lang="de", directions="relative")[ms.index(turn)].main
+    assert "Je nach Straßenseite überqueren Sie dabei die Pariser Straße an der Ampel" in said

@@ -252,8 +252,19 @@ def turn(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
     into = f" {way_of(target).into}" if has_way(target) else ""
     if target.street and target.street == m.street_before:  # a bend of the same street or square
         into = f", weiter {way_of(target).on}"
-    return (join(f"{_in(pre_d, st)} {moves}{into}"), join(f"jetzt {moves}{into}"),
+    main = [f"jetzt {moves}{into}"]
+    if m.side_crossing is not None:
+        main.append(side_crossing_words(m.side_crossing))
+    return (join(f"{_in(pre_d, st)} {moves}{into}"), join(*main),
             post_text(target, st, compound_distance(m)))
+
+
+def side_crossing_words(c: Crossing) -> str:
+    """'je nach Straßenseite überqueren Sie dabei die Mainzer Straße an der Ampel': possible, not certain."""
+    f = crossing_facts(c)
+    road, _ = _crossed(c, False)
+    how = CONTROL[f.control] or ("ohne verzeichneten Überweg" if f.control == "unmapped" else "")
+    return f"je nach Straßenseite überqueren Sie dabei {road.acc} {how}".strip()
 
 
 def uturn(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:

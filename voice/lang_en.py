@@ -244,8 +244,18 @@ def turn(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
     into = f" {onto(target)}" if has_way(target) else ""
     if target.street and target.street == m.street_before:  # a bend of the same street or square
         into = f", staying {on(target)}"
-    return (join(f"{_in(pre_d, st)}, {moves}{into}"), join(f"now {moves}{into}"),
+    main = [f"now {moves}{into}"]
+    if m.side_crossing is not None:
+        main.append(side_crossing_words(m.side_crossing))
+    return (join(f"{_in(pre_d, st)}, {moves}{into}"), join(*main),
             post_text(target, st, compound_distance(m)))
+
+
+def side_crossing_words(c: Crossing) -> str:
+    """'depending on your side of the street, you cross Mainzer Straße here at the traffic lights'."""
+    f = crossing_facts(c)
+    how = CONTROL[f.control] or ("where no crossing is mapped" if f.control == "unmapped" else "")
+    return f"depending on your side of the street, you cross {_crossed(c, False)} here {how}".strip()
 
 
 def uturn(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:

@@ -87,6 +87,8 @@ STEP = {
         "street": {"type": ["string", "null"]},
         "location": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
         "crossing": {"type": "object"},
+        "side_crossing": {"type": "object", "description": "a street this move crosses only from the other "
+                          "side of the street walked (on centreline maps the side is unknown)"},
         "steps": {"type": "object"},
         "landmarks": {"type": "array"},
         "warnings": {"type": "array"},
