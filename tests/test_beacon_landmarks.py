@@ -12,8 +12,7 @@ from __future__ import annotations
 import pytest
 
 from lotse import create_app
-from lotse.storage import keys
-from lotse.storage.audit import Actor
+from staff_support import auth, make_key
 from routing.maneuvers import find_maneuvers
 from routing.router import Router
 
@@ -41,9 +40,7 @@ def app(data_dir):
 
 @pytest.fixture(scope="module")
 def staff_key(app):
-    with app.extensions["lotse.db"].write() as session:
-        _, secret = keys.create(session, "landmark-staff", "staff", Actor(None, "test", "admin"))
-    return {"Authorization": f"Bearer {secret}"}
+    return auth(make_key(app, "staff", "landmark-staff"))
 
 
 def route(client, a, b, **extra) -> dict:

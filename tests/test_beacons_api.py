@@ -17,9 +17,8 @@ from jsonschema import Draft202012Validator
 
 from beacons.io import read_beacons
 from lotse import create_app
+from staff_support import auth, make_key
 from lotse.graphs import DEMO_BEACONS
-from lotse.storage import keys
-from lotse.storage.audit import Actor
 from routing.geo import LocalFrame, haversine_m
 
 UUID = "f7826da6-4fa2-4e98-8024-bc5b71e0893e"
@@ -55,12 +54,6 @@ def app(tmp_path_factory):
     return create_app({"DATA_DIR": str(tmp_path_factory.mktemp("beacons-api")), "TESTING": True})
 
 
-def make_key(app, role: str, name: str) -> str:
-    with app.extensions["lotse.db"].write() as session:
-        _, secret = keys.create(session, name, role, Actor(None, "test", "admin"))
-    return secret
-
-
 @pytest.fixture(scope="module")
 def keyring(app):
     return {role: make_key(app, role, f"beacon-test-{role}") for role in ("staff", "partner", "admin")}
@@ -69,10 +62,6 @@ def keyring(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def auth(key: str) -> dict:
-    return {"Authorization": f"Bearer {key}"}
 
 
 def assert_problem(response, status: int, slug: str) -> dict:

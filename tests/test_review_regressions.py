@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from lotse import create_app
-from lotse.storage import keys
-from lotse.storage.audit import Actor
+from staff_support import make_key
 
 
 @pytest.fixture
@@ -17,9 +16,7 @@ def app(tmp_path):
 
 
 def staff_key(app) -> str:
-    with app.extensions["lotse.db"].write() as session:
-        _, secret = keys.create(session, "review", "staff", Actor(None, "test", "admin"))
-    return secret
+    return make_key(app, "staff", "review")
 
 
 @pytest.mark.parametrize("path", ["/api/v1/obstacles/{}", "/api/v1/feedback/{}"])

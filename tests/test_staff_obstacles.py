@@ -9,6 +9,7 @@ import pytest
 from lotse import create_app
 from lotse.storage import keys
 from lotse.storage.audit import Actor
+from staff_support import auth, make_key
 
 # Demo map (data/README.md): the ends of the unmarked-crossing shortcut and the crossing itself.
 SE = {"lat": 49.4433597, "lon": 7.7593084}
@@ -31,12 +32,6 @@ def app(tmp_path_factory):
     return create_app({"DATA_DIR": str(tmp_path_factory.mktemp("staff")), "TESTING": True})
 
 
-def make_key(app, role: str, name: str) -> str:
-    with app.extensions["lotse.db"].write() as session:
-        _, secret = keys.create(session, name, role, Actor(None, "test", "admin"))
-    return secret
-
-
 @pytest.fixture(scope="module")
 def keyring(app):
     return {role: make_key(app, role, f"test-{role}") for role in ("staff", "partner", "admin")}
@@ -45,10 +40,6 @@ def keyring(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-def auth(key: str) -> dict:
-    return {"Authorization": f"Bearer {key}"}
 
 
 def point(lonlat, radius=3.0, **extra) -> dict:
