@@ -5,6 +5,7 @@ from __future__ import annotations
 from gunicorn.app.base import BaseApplication
 
 from lotse import create_app
+from routing.search import warm_up
 
 
 class _Gunicorn(BaseApplication):
@@ -25,6 +26,7 @@ def run(graph: str | None, host: str, port: int, workers: int) -> None:
     """Serve on ``host:port`` with ``workers`` processes; each loads the graph after the fork."""
     app = create_app({"GRAPH_PATH": graph} if graph else None)
     app.extensions["lotse.graphs"].prepare()  # compile the demo map once, before the fork
+    warm_up()  # ... and the search kernel: the workers inherit it
     _Gunicorn(app, {
         "bind": f"{host}:{port}",
         "workers": workers,

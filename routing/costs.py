@@ -30,8 +30,7 @@ plus the extras of its aids and unknowns; see :func:`crossing_costs`.
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from threading import Lock
 from typing import Protocol
@@ -42,7 +41,7 @@ from scipy.sparse import csr_matrix
 from routing import tags as T
 from routing.graph import NO_CROSSING, VOCAB, CompiledGraph, code
 from routing.profiles import Profile
-from routing.search import Plane, arc_sources, arc_weights, cost_per_m_bound, weight_matrix
+from routing.search import Plane, arc_weights, cost_per_m_bound, weight_matrix
 
 TURN_DEG = 25.0  # as routing.maneuvers.STRAIGHT_DEG: a smaller change of heading is not announced
 STANDALONE_DANGER = 1.0  # a crossing way touching no road: the road is unknown, priced as residential
@@ -53,19 +52,13 @@ class Costs:
     """Cost arrays of one profile on one graph, and the search matrix built from them.
 
     ``cost_per_m`` is a lower bound of the cost per straight-line metre (for
-    the A* potential); ``arc_from`` the source state of each arc of
-    ``matrix``. Both are filled by :func:`finish` when left out. ``ratios``
-    are recent route costs over their lower bound, for the first search bound.
+    the A* potential), filled by :func:`finish`.
     """
 
     state: np.ndarray
     trans: np.ndarray
     matrix: csr_matrix
     cost_per_m: float | None = None
-    arc_from: np.ndarray | None = None
-    ratios: deque = field(default_factory=lambda: deque(maxlen=64))  # learnt by routing.search.search_towards
-    ratio_estimate: float | None = None  # ... and the first-bound ratio derived from them
-    learnt: int = 0  # routes learnt from
 
 
 class Overlay(Protocol):
@@ -333,11 +326,10 @@ def compute_costs(graph: CompiledGraph, profile: Profile, plane: Plane | None = 
 
 
 def finish(graph: CompiledGraph, state: np.ndarray, trans: np.ndarray, plane: Plane | None = None) -> Costs:
-    """:class:`Costs` with the search matrix, arc sources and the A* bound built from cost arrays."""
+    """:class:`Costs` with the search matrix and the A* bound built from cost arrays."""
     matrix = weight_matrix(graph, arc_weights(graph, state, trans))
     plane = plane or Plane(graph)
-    return Costs(state=state, trans=trans, matrix=matrix, cost_per_m=cost_per_m_bound(plane, state),
-                 arc_from=arc_sources(matrix))
+    return Costs(state=state, trans=trans, matrix=matrix, cost_per_m=cost_per_m_bound(plane, state))
 
 
 def with_overlay(graph: CompiledGraph, costs: Costs, overlay: Overlay, plane: Plane | None = None) -> Costs:
@@ -351,10 +343,7 @@ def penalised(graph: CompiledGraph, costs: Costs, states: np.ndarray, factor: fl
     state = costs.state.copy()
     states = states[states >= 0]
     state[states] *= factor
-    out = finish(graph, state, costs.trans, plane)
-    out.ratios.extend(costs.ratios)
-    out.ratio_estimate = costs.ratio_estimate
-    return out
+    return finish(graph, state, costs.trans, plane)
 
 
 def route_cost(graph: CompiledGraph, costs: Costs, legs) -> float:

@@ -137,14 +137,13 @@ class Router:
 
     def _route_between(self, a: _Placed, b: _Placed, costs: Costs, profile: Profile,
                        origin: tuple[float, float], destination: tuple[float, float],
-                       geometry: bool = True, upper_bound: float = np.inf, tight: bool = False) -> Route:
+                       geometry: bool = True) -> Route:
         g = self.graph
         best: tuple[float, list[Leg]] | None = None
         direct = self._direct(a, b, costs)
         if direct is not None:
             best = direct
-        result = search_towards(costs, self.costs.plane, a.starts, b.ends, (b.snap.lat, b.snap.lon),
-                                upper_bound=upper_bound, tight=tight)
+        result = search_towards(costs, self.costs.plane, a.starts, b.ends, (b.snap.lat, b.snap.lon))
         if result is not None and (best is None or result.cost < best[0]):
             best = (result.cost, self._legs(result, a.snap, b.snap))
         if best is None:
@@ -224,13 +223,11 @@ class Router:
         walk: Route | None = best if profile.key == WALK.key else None
         if walk is None and (detour or alternatives > 0):
             # Between the same snapped points (every edge the profile may use, a walker may use);
-            # no geometry unless it may be offered as an alternative. The best route's length bounds
-            # the search: one tight round.
+            # no geometry unless it may be offered as an alternative.
             walk_costs = self.costs.get(WALK, overlay)
             try:
                 walk = self._route_between(self._place(a.snap, walk_costs), self._place(b.snap, walk_costs),
-                                           walk_costs, WALK, origin, destination, geometry=alternatives > 0,
-                                           upper_bound=route_cost(self.graph, walk_costs, best.legs), tight=True)
+                                           walk_costs, WALK, origin, destination, geometry=alternatives > 0)
             except NoRouteError:
                 walk = None  # an overlay may leave the walker baseline no way: no factor
         found: list[Alternative] = []
