@@ -21,6 +21,11 @@ every second or, in a pocket, every 20 s):
   before the maneuver, with the actual distance; **reassurance** ("Weiter
   120 Meter auf ...") after ``reassure_m`` metres of silence on a long
   stretch; **warnings** before hazards on the way.
+* **Quiet on the roadway**: after a crossing instruction nothing but hazard
+  warnings is said for ``crossing_quiet_m`` — the walker is crossing and
+  listening to the traffic. A maneuver that follows the crossing closely is
+  pre-announced with the crossing instruction, at the kerb; a farther one
+  waits for the far side.
 * **Off route** needs evidence: the fix farther than ``max(off_route_m,
   1.5 × accuracy)`` from the route on ``off_route_fixes`` fixes (a fix clearly
   back on the route resets the count, one in between holds it), or as many
@@ -52,6 +57,7 @@ class TrackerSettings:
     arrive_m: float = 8.0  # arrival this close to the end (or past it)
     reassure_m: float = 120.0  # reassurance after this many metres without a word
     warn_m: float = 25.0  # a hazard is announced this far ahead
+    crossing_quiet_m: float = 15.0  # after a crossing instruction, no pre-announcement or reassurance this far
     off_route_m: float = 15.0  # off the route beyond max(this, accuracy_factor × accuracy) ...
     accuracy_factor: float = 1.5  # accuracy is a ~68 % radius: 1.5 × it is beyond ~98 % of honest fixes
     off_route_fixes: int = 3  # ... on this many fixes
@@ -382,9 +388,16 @@ class RouteTracker:
         out: list[Event] = []
         announce = self._announce_distance(fix)
         nxt = st.next_main
+        quiet = self._quiet_left(p)
         if nxt < len(self.maneuvers) and st.pre_said < nxt:
             ahead = self.maneuvers[nxt].along_m - p
-            if ahead <= announce and ahead > cfg.reach_m + PRE_MARGIN_M:
+            if quiet > 0:
+                # at the kerb, with the crossing instruction: what comes right after the crossing is
+                # said now, while the walker still stands; anything farther waits for the far side
+                due = said and ahead - quiet < announce
+            else:
+                due = ahead <= announce
+            if due and ahead > cfg.reach_m + PRE_MARGIN_M:
                 out.append(Event("pre", nxt, round(ahead, 1)))
                 st.pre_said = nxt
         for h in self.hazards:
@@ -396,7 +409,7 @@ class RouteTracker:
             elif ahead <= max(cfg.warn_m, 0.0):
                 st.warned.append(h.key)
                 out.append(Event("warning", h.step, round(ahead, 1), key=h.key))
-        if not out and not said and nxt < len(self.maneuvers):
+        if not out and not said and quiet <= 0 and nxt < len(self.maneuvers):
             to_next = self.maneuvers[nxt].along_m - p
             if p - st.last_said_m >= cfg.reassure_m and to_next > announce + 20.0:
                 out.append(Event("reassure", max(nxt - 1, 0), round(to_next, 1)))
@@ -404,6 +417,14 @@ class RouteTracker:
             st.last_said_m = p
         out.sort(key=lambda e: e.distance_m or 0.0)
         return out
+
+    def _quiet_left(self, p: float) -> float:
+        """How far the walker at ``p`` still is on the roadway of the crossing said last (0: not on one)."""
+        last = self.state.next_main - 1
+        if last < 0 or last >= len(self.maneuvers):
+            return 0.0
+        m = self.maneuvers[last]
+        return max(m.along_m + self.settings.crossing_quiet_m - p, 0.0) if m.kind == "cross" else 0.0
 
     def _answer(self, proj: Projection, events: list[Event], *, off_route: bool = False, arrived: bool = False,
                 on_route: bool = True, stale: bool = False) -> Update:

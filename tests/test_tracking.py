@@ -199,6 +199,35 @@ def test_hazard_ahead_is_warned_once_and_not_after_it_was_passed():
     assert 20.0 <= warnings[0].distance_m <= 25.0
 
 
+def _said(line, targets, hazards=()):
+    return [(s, e.kind, e.step) for s, u in walk(tracker(line, targets, hazards), line, np.arange(0.0, 160.0, 1.0))
+            for e in u.events]
+
+
+def test_nothing_but_warnings_is_said_on_the_roadway_of_a_crossing():
+    """A turn 45 m after a crossing is pre-announced past the crossing's quiet span, not while crossing."""
+    line = line_xy((0, 0), (0, 100), (0, 145), (100, 145))
+    targets = [Target(0.0, "depart", 0), Target(100.0, "cross", 1), Target(145.0, "turn", 2),
+               Target(line.length, "arrive", 3)]
+    hazards = [Target(125.0, "hazard", 1, "1:0")]  # warned 25 m ahead: on the roadway
+    said = _said(line, targets, hazards)
+    assert [s for s, kind, step in said if kind == "pre" and step == 2] == [115.0]  # 30 m before the turn
+    assert [kind for s, kind, _ in said if 90.0 <= s < 115.0] == ["main", "warning"]  # cross, then the hazard
+
+
+def test_a_turn_right_after_a_crossing_is_pre_announced_at_the_kerb():
+    line = line_xy((0, 0), (0, 100), (0, 125), (100, 125))
+    targets = [Target(0.0, "depart", 0), Target(100.0, "cross", 1), Target(125.0, "turn", 2),
+               Target(line.length, "arrive", 3)]
+    said = _said(line, targets)
+    main = next(s for s, kind, step in said if kind == "main" and step == 1)
+    assert [(s, kind, step) for s, kind, step in said if main <= s < 119.0] == [(main, "main", 1), (main, "pre", 2)]
+    # a plain turn in its place: the next turn's pre-announcement comes 30 m ahead, as always
+    targets[1] = Target(100.0, "turn", 1)
+    pre = [s for s, kind, step in _said(line, targets) if kind == "pre" and step == 2]
+    assert len(pre) == 1 and 94.0 <= pre[0] <= 97.0
+
+
 # --- off route ---------------------------------------------------------------------------
 
 def _fix_xy(x: float, y: float, t: float, acc: float = 5.0, heading: float | None = None) -> Fix:
