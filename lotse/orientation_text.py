@@ -35,17 +35,12 @@ _CONTROL = {
            "uncontrolled": "uncontrolled crossing", "none": "unmarked crossing",
            "unknown": "crossing of unknown type"},
 }
-_WAY_EN = {"footway": "a footway", "sidewalk": "a sidewalk", "crossing": "a crossing", "steps": "steps",
-           "pedestrian_area": "a square", "pedestrian_street": "a pedestrian street", "path": "a path",
+# the words of voice.lang_en.UNNAMED ("the footpath", "the pavement", "the lift"), indefinite
+_WAY_EN = {"footway": "a footpath", "sidewalk": "a pavement", "crossing": "a crossing", "steps": "a flight of stairs",
+           "pedestrian_area": "a square", "pedestrian_street": "a pedestrian zone", "path": "a path",
            "track": "a track", "elevator": "a lift", "platform": "a platform", "corridor": "a corridor",
-           "living_street": "a living street", "service": "a service road", "shared_path": "a shared path",
-           "segregated_path": "a shared path"}
-
-
-_CARDINAL_DE = {"n": "Norden", "ne": "Nordosten", "e": "Osten", "se": "Südosten", "s": "Süden",
-                "sw": "Südwesten", "w": "Westen", "nw": "Nordwesten"}
-_CARDINAL_EN = {"n": "north", "ne": "north-east", "e": "east", "se": "south-east", "s": "south",
-                "sw": "south-west", "w": "west", "nw": "north-west"}
+           "living_street": "a traffic-calmed street", "service": "a service road",
+           "shared_path": "a shared foot and cycle path", "segregated_path": "a shared foot and cycle path"}
 
 
 def metres(d: float, lang: str, case: str = "nom") -> str:
@@ -116,7 +111,7 @@ def _junction_sentence(j: Junction | None, heading: float | None, lang: str, dir
         if j.distance_m < HERE_M:
             return "Der Weg endet hier" if lang == "de" else "The way ends here"
         # The mapped way ends there (it may go on where the map stops): say where, not that the street ends.
-        toward = _CARDINAL_DE[cardinal(j.bearing)] if lang == "de" else _CARDINAL_EN[cardinal(j.bearing)]
+        toward = _CARDINAL[lang][cardinal(j.bearing)]
         if lang == "de":
             return f"Der kartierte Weg endet nach {metres(j.distance_m, lang, 'dat')} Richtung {toward}"
         return f"The mapped way ends after {d} to the {toward}"
