@@ -66,13 +66,14 @@ class Overlay(Protocol):
 
     ``version`` identifies the overlay's content, so costs can be cached per
     (profile, version); ``apply`` returns new state costs and must not modify
-    its input. An overlay may only raise costs (the search's lower bound
-    assumes no state gets cheaper than walking it).
+    its input; ``hazard_cost_s`` is the profile's price of passing a hazard.
+    An overlay may only raise costs (the search's lower bound assumes no state
+    gets cheaper than walking it).
     """
 
     version: str
 
-    def apply(self, graph: CompiledGraph, state_cost: np.ndarray) -> np.ndarray: ...
+    def apply(self, graph: CompiledGraph, state_cost: np.ndarray, hazard_cost_s: float) -> np.ndarray: ...
 
 
 # ---------------------------------------------------------------------------
@@ -332,9 +333,10 @@ def finish(graph: CompiledGraph, state: np.ndarray, trans: np.ndarray, plane: Pl
     return Costs(state=state, trans=trans, matrix=matrix, cost_per_m=cost_per_m_bound(plane, state))
 
 
-def with_overlay(graph: CompiledGraph, costs: Costs, overlay: Overlay, plane: Plane | None = None) -> Costs:
-    """``costs`` with an overlay's changes to state costs applied."""
-    return finish(graph, overlay.apply(graph, costs.state), costs.trans, plane)
+def with_overlay(graph: CompiledGraph, costs: Costs, overlay: Overlay, hazard_cost_s: float,
+                 plane: Plane | None = None) -> Costs:
+    """``costs`` with an overlay's changes to state costs applied, hazards at ``hazard_cost_s``."""
+    return finish(graph, overlay.apply(graph, costs.state, hazard_cost_s), costs.trans, plane)
 
 
 def penalised(graph: CompiledGraph, costs: Costs, states: np.ndarray, factor: float,
@@ -385,7 +387,7 @@ class CostCache:
         key = (profile.key, overlay.version)
         hit = self._overlaid.get(key)
         if hit is None:
-            hit = with_overlay(self.graph, costs, overlay, self.plane)
+            hit = with_overlay(self.graph, costs, overlay, float(profile["obstacle_hazard"]), self.plane)
             with self._lock:
                 if len(self._overlaid) >= self._size:
                     self._overlaid.pop(next(iter(self._overlaid)))

@@ -48,7 +48,6 @@ MAX_AREA_M2 = 20_000.0  # larger areas are closures of a district, not obstacles
 MAX_LINE_M = 2_000.0
 EDGE_TOLERANCE_M = 2.0  # lines and polygons cover ways this close
 OBSTACLE_SNAP_M = 15.0  # fall back to the nearest walkable way this close
-HAZARD_PENALTY_S = 30.0  # extra cost of walking an edge with a hazard (seconds-equivalent)
 WARN_BEFORE_M = 20.0  # the hazard warning is placed this far before the obstacle
 
 
@@ -283,15 +282,14 @@ class ObstacleOverlay:
     """The :class:`routing.costs.Overlay` of a set of active obstacles.
 
     ``impassable`` obstacles make both directions of every edge they cover
-    unusable. A ``hazard`` costs :data:`HAZARD_PENALTY_S` once for walking
-    through it, so a route avoids it when a detour is cheaper and otherwise
+    unusable. A ``hazard`` costs the profile's ``obstacle_hazard`` once for
+    walking through it, so a route avoids it when a detour is cheaper and otherwise
     passes it with a warning: each covered edge bears the share of the cost
     that its covered length is of the obstacle's extent (a point at a
     junction covers the ends of several edges; a walker passes two of them).
     """
 
     placed: list[PlacedObstacle]
-    hazard_penalty_s: float = HAZARD_PENALTY_S
     version: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -310,8 +308,8 @@ class ObstacleOverlay:
         return np.array(sorted({h.edge for p in self.placed if p.obstacle.severity == severity for h in p.hits}),
                         dtype=np.int64)
 
-    def apply(self, graph: CompiledGraph, state_cost: np.ndarray) -> np.ndarray:
-        """New state costs: impassable edges at inf, hazard edges dearer (input unchanged)."""
+    def apply(self, graph: CompiledGraph, state_cost: np.ndarray, hazard_cost_s: float) -> np.ndarray:
+        """New state costs: impassable edges at inf, hazard edges dearer by ``hazard_cost_s`` (input unchanged)."""
         cost = np.array(state_cost, dtype=np.float64, copy=True)
         for p in self.placed:
             states = graph.edge_state[[h.edge for h in p.hits]].ravel()
@@ -323,7 +321,7 @@ class ObstacleOverlay:
                 covered = (hit.end - hit.start) * float(graph.edge_len[hit.edge])
                 share = 1.0 if not p.extent_m or covered <= 0 else min(1.0, covered / p.extent_m)
                 states = graph.edge_state[hit.edge]
-                cost[states[states >= 0]] += self.hazard_penalty_s * share
+                cost[states[states >= 0]] += hazard_cost_s * share
         return cost
 
     def obstacles_on(self, graph: CompiledGraph, route: Route, severity: str | None = None) -> list[tuple[float, Obstacle]]:

@@ -174,6 +174,9 @@ PARAMETERS: dict[str, Parameter] = {
         # -- points -----------------------------------------------------------------
         Parameter("barrier", 0.0, 0, 600,
                   "cost of passing a barrier on the way (bollard, gate, cycle barrier ...)", "s", "points"),
+        Parameter("obstacle_hazard", 0.0, 0, 3600,
+                  "cost of passing a hazard mapped by staff (construction site, scaffolding, blocked pavement ...): "
+                  "a route avoids it where a detour costs less, otherwise it passes with a warning", "s", "points"),
         # -- steps --------------------------------------------------------------------
         Parameter("avoid_steps", False, None, None,
                   "never use steps, nor barriers that need a step or a turnstile (wheelchair, pram)",
@@ -207,7 +210,8 @@ PRESETS: dict[str, dict[str, Any]] = {
             "time (+1 s/m); open areas +0.5 s/m (no shoreline to follow); a turn 10 s (errors happen at "
             "turns). Steps with a handrail are easy with a cane (the rail and the rhythm guide): 2 s per "
             "flight and 0.1 s per step, but +30 s without handrail and +10 s when the handrail or the "
-            "count is not mapped. "
+            "count is not mapped. A hazard mapped by staff (a construction site on the pavement) costs "
+            "2 minutes: a cane finds it only by touch. "
             "Unknown data costs a little, so mapped good facts win over blanks."
         ),
         "params": {
@@ -221,7 +225,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "roadway_per_m": 1.0, "living_street_per_m": 0.4, "open_area_per_m": 0.5,
             "shared_path_per_m": 0.3, "segregated_path_per_m": 0.1,
             "rough_surface_per_m": 0.3, "unpaved_per_m": 0.3, "narrow_width": 1.0, "narrow_per_m": 0.3,
-            "barrier": 15, "steps_flight": 2, "step_cost": 0.1, "steps_no_handrail": 30,
+            "barrier": 15, "obstacle_hazard": 120, "steps_flight": 2, "step_cost": 0.1, "steps_no_handrail": 30,
             "turn_cost": 10,
         },
     },
@@ -244,7 +248,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "roadway_per_m": 1.0, "living_street_per_m": 0.3, "open_area_per_m": 0.2,
             "shared_path_per_m": 0.3, "segregated_path_per_m": 0.1,
             "rough_surface_per_m": 0.1, "unpaved_per_m": 0.1, "narrow_width": 1.2, "narrow_per_m": 0.1,
-            "barrier": 5, "steps_flight": 5, "step_cost": 0.2, "steps_no_handrail": 10,
+            "barrier": 5, "obstacle_hazard": 90, "steps_flight": 5, "step_cost": 0.2, "steps_no_handrail": 10,
             "turn_cost": 8,
         },
     },
@@ -267,7 +271,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "roadway_per_m": 0.6, "living_street_per_m": 0.3, "open_area_per_m": 0.2,
             "shared_path_per_m": 0.3, "segregated_path_per_m": 0.1,
             "rough_surface_per_m": 0.2, "unpaved_per_m": 0.2, "narrow_width": 1.0, "narrow_per_m": 0.1,
-            "unlit_per_m": 0.3, "barrier": 10, "steps_flight": 5, "step_cost": 0.3,
+            "unlit_per_m": 0.3, "barrier": 10, "obstacle_hazard": 90, "steps_flight": 5, "step_cost": 0.3,
             "steps_no_handrail": 20, "turn_cost": 5,
         },
     },
@@ -288,7 +292,7 @@ PRESETS: dict[str, dict[str, Any]] = {
             "unknown_surface_per_m": 0.1, "unknown_sidewalk_per_m": 0.2,
             "roadway_per_m": 0.5, "living_street_per_m": 0.1, "shared_path_per_m": 0.1,
             "rough_surface_per_m": 1.0, "unpaved_per_m": 2.0, "narrow_width": 1.2, "narrow_per_m": 0.5,
-            "min_width": 0.9, "max_incline": 8, "barrier": 30,
+            "min_width": 0.9, "max_incline": 8, "barrier": 30, "obstacle_hazard": 120,
         },
     },
 }

@@ -486,7 +486,7 @@ class BlockEdge:
         self.edge = edges[0]
         self.version = f"block-{edges}"
 
-    def apply(self, graph, state_cost):
+    def apply(self, graph, state_cost, hazard_cost_s):
         cost = state_cost.copy()
         states = graph.edge_state[list(self.edges)].ravel()
         cost[states[states >= 0]] = np.inf

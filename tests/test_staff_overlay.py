@@ -10,7 +10,7 @@ import pytest
 from lotse.graphs import demo_graph_path
 from routing.graph import CompiledGraph
 from routing.maneuvers import find_maneuvers
-from routing.obstacles import (HAZARD_PENALTY_S, Obstacle, ObstacleError, ObstacleIndex, ObstacleOverlay,
+from routing.obstacles import (Obstacle, ObstacleError, ObstacleIndex, ObstacleOverlay,
                                active, annotate_hazards, next_boundary, overlay_version)
 from routing.router import NoRouteError, Router
 
@@ -19,6 +19,7 @@ NE = (49.4424604, 7.7593084)
 M_LON, M_LAT = 1 / 72299.51, 1 / 111195.08
 UNMARKED_102 = [7.7593084, 49.4430000]
 EAST = lambda x: (49.4430000, 7.7600000 + x * M_LON)  # noqa: E731 - a point on Mainzer Straße x m east of node 100
+HAZARD_S = 30.0  # the price of passing a hazard in these tests (a profile's obstacle_hazard)
 T0 = datetime(2025, 5, 1, 8, 0, tzinfo=timezone.utc)
 
 
@@ -80,22 +81,37 @@ def test_overlay_apply_does_not_modify_its_input(index, router):
     hazard = obstacle(2, (EAST(60)[1], EAST(60)[0]), severity="hazard", radius=2.0)
     ov = overlay(index, blocked, hazard)
     before = base.copy()
-    cost = ov.apply(g, base)
+    cost = ov.apply(g, base, HAZARD_S)
     assert np.array_equal(base, before)
     for e in ov.edges("impassable"):
         assert all(np.isinf(cost[s]) for s in g.edge_state[e] if s >= 0)
     for e in ov.edges("hazard"):  # a 2 m circle in the middle of an edge: 4 m covered of a 4 m extent
         for s in g.edge_state[e]:
             if s >= 0:
-                assert cost[s] == pytest.approx(base[s] + HAZARD_PENALTY_S, abs=0.1)
+                assert cost[s] == pytest.approx(base[s] + HAZARD_S, abs=0.1)
     # at a junction the cost is shared: a walker passes two of the four covered edge ends
     junction = overlay(index, obstacle(9, (7.7600000, 49.4430000), severity="hazard", radius=2.0))
-    extra = junction.apply(g, base) - base
-    assert 0 < extra[np.isfinite(extra)].max() <= HAZARD_PENALTY_S / 2 + 0.1
+    extra = junction.apply(g, base, HAZARD_S) - base
+    assert 0 < extra[np.isfinite(extra)].max() <= HAZARD_S / 2 + 0.1
     untouched = np.ones(len(base), bool)
     for e in np.concatenate([ov.edges("impassable"), ov.edges("hazard")]):
         untouched[[s for s in g.edge_state[e] if s >= 0]] = False
     assert np.array_equal(cost[untouched], base[untouched])
+
+
+def test_a_hazard_costs_what_the_profile_says(index, router):
+    """Passing a hazard costs a cane user 120 s and a sighted walker nothing (they see it); options change it."""
+    from routing.profiles import resolve
+
+    g = router.graph
+    ov = overlay(index, obstacle(2, (EAST(60)[1], EAST(60)[0]), severity="hazard", radius=2.0))
+    hazard_states = [s for e in ov.edges("hazard") for s in g.edge_state[e] if s >= 0]
+    assert hazard_states
+    for profile, extra in ((resolve("walk"), 0.0), (resolve("blind_cane"), 120.0),
+                           (resolve("blind_cane", {"obstacle_hazard": 600}), 600.0)):
+        plain = router.costs.get(profile).state
+        with_hazard = router.costs.get(profile, ov).state
+        assert with_hazard[hazard_states] == pytest.approx(plain[hazard_states] + extra, abs=0.1)
 
 
 def test_impassable_overlay_reroutes_and_hazard_is_passed_with_a_warning(index, router):
