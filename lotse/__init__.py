@@ -37,7 +37,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.extensions["lotse.graphs"] = GraphStore(app.config["GRAPH_PATH"], data_dir, app.config["MAX_SNAP_M"])
-    app.extensions["lotse.speech"] = Synthesizer(data_dir / "audio")  # starts its engine on first use
+    app.extensions["lotse.speech"] = Synthesizer(  # starts its engine on first use
+        data_dir / "audio", max_cache_bytes=int(float(app.config["AUDIO_CACHE_MB"]) * 1024 * 1024))
     from lotse import db, obstacles
 
     app.extensions["lotse.obstacles"] = obstacles.ObstacleService(db.init_app(app), app.extensions["lotse.graphs"])

@@ -32,6 +32,8 @@ def defaults() -> dict:
         "AUTO_MIGRATE": os.environ.get("LOTSE_AUTO_MIGRATE", "1") not in ("0", "false", "no"),
         # Points farther than this from every walkable way are refused (metres).
         "MAX_SNAP_M": _env_float("LOTSE_MAX_SNAP_M", 150.0),
+        # Spoken-audio cache (WAV files in DATA_DIR/audio): the least recently used go beyond this size.
+        "AUDIO_CACHE_MB": _env_float("LOTSE_AUDIO_CACHE_MB", 1024.0),
         # Largest request body accepted (bytes).
         "MAX_CONTENT_LENGTH": int(os.environ.get("LOTSE_MAX_CONTENT_LENGTH", 1_000_000)),
         # Online geocoder fallback for place names the gazetteer does not know: None (off) or "nominatim".

@@ -9,6 +9,7 @@ import textwrap
 import threading
 import time
 import wave
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -442,3 +443,36 @@ def test_check_wav_reports_problems(tmp_path):
         w.setnchannels(1), w.setsampwidth(2), w.setframerate(22050)
     with pytest.raises(WavError, match="no audio"):
         check_wav(empty)
+
+
+def _fake_wav(cache, key: str, size: int, age_s: float) -> Path:
+    path = cache / f"{key}.wav"
+    path.write_bytes(b"\0" * size)
+    t = time.time() - age_s
+    os.utime(path, (t, t))
+    return path
+
+
+def test_prune_deletes_the_least_recently_used_down_to_80_percent_but_never_recent_files(tmp_path):
+    s = Synthesizer(tmp_path, max_cache_bytes=10_000)
+    old = [_fake_wav(tmp_path, f"{i:064x}", 1_000, 86_400 - i * 60) for i in range(10)]  # oldest first
+    recent = _fake_wav(tmp_path, "f" * 64, 3_000, 10)  # 13,000 bytes in all
+    assert s.prune() == 5  # down to 8,000: the five oldest go
+    assert [p.exists() for p in old] == [False] * 5 + [True] * 5
+    assert recent.exists()
+    assert s.prune() == 0  # under the bound: nothing to do
+    # files used within the last quarter hour stay even when the cache is over its bound
+    tight = Synthesizer(tmp_path / "tight", max_cache_bytes=100)
+    kept = [_fake_wav(tight.cache_dir, f"{i:064x}", 1_000, 60) for i in range(3)]
+    assert tight.prune() == 0 and all(p.exists() for p in kept)
+
+
+def test_a_cache_hit_marks_an_old_file_as_used(tmp_path):
+    s = Synthesizer(tmp_path, max_cache_bytes=1_500)
+    key = s.key_for("Hallo.", "de")
+    used = _fake_wav(tmp_path, key, 1_000, 86_400)
+    unused = _fake_wav(tmp_path, "a" * 64, 1_000, 80_000)  # younger, but not asked for again
+    assert s.synthesize_many(["Hallo."], "de") == {"Hallo.": key}  # a hit: no engine needed
+    assert time.time() - used.stat().st_mtime < 60
+    s.prune()
+    assert used.exists() and not unused.exists()

@@ -48,6 +48,8 @@ MAX_TEXT_CHARS = 2000
 FORMAT_VERSION = 1  # bump when the audio format or engine settings change
 RETRY_AFTER_S = 30.0  # a failed engine start is not retried more often than this
 BATCH = 64  # items per worker request
+USED_TOUCH_S = 3600.0  # a cache hit renews the file's "last used" time at most this often
+KEEP_RECENT_S = 900.0  # files used this recently are never pruned: their URLs are in answers just given
 
 _WORKER_SCRIPT = Path(__file__).with_name("_tts_worker.py")
 _KEY_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -228,14 +230,18 @@ class Synthesizer:
     """Speaks text into cached WAV files; safe to share between threads.
 
     ``cache_dir`` is created if missing. Nothing is started until the first
-    synthesis or :meth:`available` call.
+    synthesis or :meth:`available` call. ``max_cache_bytes`` bounds the
+    cache: when new files push it over, the least recently used are deleted
+    (see :meth:`prune`); ``None`` leaves it unbounded.
     """
 
     def __init__(self, cache_dir: str | os.PathLike, *, timeout_s: float = 20.0,
                  start_timeout_s: float = 15.0, retries: int = 1,
-                 command: Sequence[str] | None = None):
+                 command: Sequence[str] | None = None, max_cache_bytes: int | None = None):
         self.cache_dir = Path(cache_dir)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.max_cache_bytes = max_cache_bytes
+        self._written = 0  # bytes added since the cache size was last checked
         self.timeout_s = timeout_s
         self.start_timeout_s = start_timeout_s
         self.retries = retries
@@ -339,12 +345,65 @@ class Synthesizer:
             if text in keys:
                 continue
             key = keys[text] = self.key_for(text, lang, rate)
-            if key not in missing and not (self.cache_dir / f"{key}.wav").is_file():
+            if key not in missing and not self._hit(key):
                 missing[key] = clean_text(text)
         if missing:
             with self._lock:
                 self._render(missing, lang, rate)
+            if self.max_cache_bytes is not None and self._written > self.max_cache_bytes // 10:
+                self.prune()
         return keys
+
+    def _hit(self, key: str) -> bool:
+        """Whether a key is cached; a hit not used for a while is marked used now (for :meth:`prune`)."""
+        path = self.cache_dir / f"{key}.wav"
+        try:
+            st = path.stat()
+        except OSError:
+            return False
+        if time.time() - st.st_mtime > USED_TOUCH_S:
+            try:
+                os.utime(path)
+            except OSError:
+                pass
+        return True
+
+    def prune(self) -> int:
+        """Delete the least recently used WAVs until the cache is under 80 % of ``max_cache_bytes``.
+
+        "Used" is the file's modification time, renewed on cache hits at most
+        every :data:`USED_TOUCH_S`. Files used within :data:`KEEP_RECENT_S`
+        stay whatever the size: a route's audio URLs must still work when the
+        phone fetches them. Returns the number of files deleted.
+        """
+        self._written = 0
+        if self.max_cache_bytes is None:
+            return 0
+        files = []
+        with os.scandir(self.cache_dir) as entries:
+            for entry in entries:
+                if entry.name.endswith(".wav") and not entry.name.startswith("."):
+                    try:
+                        st = entry.stat()
+                    except OSError:
+                        continue
+                    files.append((st.st_mtime, st.st_size, entry.path))
+        total = sum(size for _, size, _ in files)
+        target = int(0.8 * self.max_cache_bytes)
+        if total <= self.max_cache_bytes:
+            return 0
+        recent = time.time() - KEEP_RECENT_S
+        deleted = 0
+        for mtime, size, path in sorted(files):
+            if total <= target or mtime > recent:
+                break
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+            total -= size
+            deleted += 1
+        return deleted
 
     def _render(self, missing: dict[str, str], lang: str, rate: int) -> None:
         todo = [(k, t) for k, t in missing.items() if not (self.cache_dir / f"{k}.wav").is_file()]
@@ -385,6 +444,7 @@ class Synthesizer:
                     if not res.get("ok"):
                         raise WavError(res.get("error", "engine error"))
                     check_wav(tmp[k])
+                    self._written += tmp[k].stat().st_size
                     os.replace(tmp[k], self.cache_dir / f"{k}.wav")
                 except (WavError, OSError) as exc:
                     errors[k] = str(exc)
