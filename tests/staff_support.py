@@ -69,6 +69,10 @@ def create_key(data_dir: Path, role: str, name: str) -> str:
     return cli(data_dir, "keys", "create", "--role", role, "--name", name).stdout.strip().splitlines()[-1]
 
 
+class PortTaken(Exception):
+    """Another process bound the port first."""
+
+
 class Server:
     """``lotse serve`` (gunicorn, 2 workers) as a subprocess on a free loopback port."""
 
@@ -81,7 +85,20 @@ class Server:
         self.log_path = self.data_dir / f"server-{self.port}.log"
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 90.0) -> "Server":
+    def start(self, timeout: float = 90.0, attempts: int = 3) -> "Server":
+        """Start and wait for health; a port taken between choosing and binding it is chosen anew."""
+        for attempt in range(attempts):
+            try:
+                return self._start(timeout)
+            except PortTaken:
+                if attempt == attempts - 1:
+                    raise
+                self.port = free_port()
+                self.url = f"http://127.0.0.1:{self.port}"
+                self.log_path = self.data_dir / f"server-{self.port}.log"
+        raise AssertionError("unreachable")
+
+    def _start(self, timeout: float) -> "Server":
         args = [*LOTSE, "serve", "--port", str(self.port), "--workers", str(self.workers)]
         if self.graph is not None:
             args += ["--graph", str(self.graph)]
@@ -92,6 +109,9 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                self._log.close()
+                if "Address already in use" in self.log():
+                    raise PortTaken(self.port)
                 raise AssertionError(f"lotse serve exited with {self.proc.returncode}:\n{self.log()}")
             try:
                 status, _ = request(self.url, "GET", "/api/v1/health", timeout=5)
