@@ -45,6 +45,8 @@ import numpy as np
 from routing.polyline import Polyline, Projection
 
 PRE_MARGIN_M = 5.0  # no pre-announcement this close before the main instruction: it would run into it
+CLOCK_JUMP_S = 30.0  # a fix up to this much older than the last came late over the network: ignored
+MAX_FIX_GAP_S = 3600.0  # fixes farther apart in time than this (either way) mean the phone's clock jumped
 
 
 @dataclass(frozen=True)
@@ -222,9 +224,15 @@ class RouteTracker:
         """Take one fix: where the walker is, and what to say now."""
         st = self.state
         acc = max(float(fix.accuracy_m or 0.0), 1.0)
-        if st.t is not None and fix.t < st.t - 1e-3:
-            return self._answer(self.line.project(fix.lat, fix.lon), [], stale=True)
-        dt = None if st.t is None else max(fix.t - st.t, 0.1)
+        if st.t is not None and st.t - CLOCK_JUMP_S <= fix.t < st.t - 1e-3:
+            proj = self.line.project(fix.lat, fix.lon)  # overtaken by a newer fix on the way: ignored
+            return self._answer(proj, [], stale=True, on_route=proj.distance_m <= self._threshold(acc))
+        if st.t is None or fix.t < st.t - CLOCK_JUMP_S or fix.t - st.t > MAX_FIX_GAP_S:
+            # Much older or much newer than the last fix: the phone's clock jumped. The fix is taken
+            # as it comes, without a time step: one wrong timestamp must not silence the rest of the walk.
+            dt = None
+        else:
+            dt = max(fix.t - st.t, 0.1)
         st.last_fix = [round(fix.lat, 7), round(fix.lon, 7), round(acc, 1),
                        None if fix.heading is None else round(float(fix.heading), 1)]
         proj, distance = self._project(fix, acc, dt)

@@ -308,7 +308,20 @@ def test_a_fix_older_than_the_last_is_ignored():
     t = tracker(line, [Target(0.0, "depart", 0), Target(line.length, "arrive", 1)])
     t.update(_fix_xy(0.0, 50.0, 10.0))
     u = t.update(_fix_xy(0.0, 120.0, 5.0))
-    assert u.stale and not u.events
+    assert u.stale and not u.events and u.on_route
+    assert not t.update(_fix_xy(500.0, 120.0, 6.0)).on_route  # a stale answer still says where that fix lay
+
+
+@pytest.mark.parametrize("wrong_t", [4_102_444_800.0, -1e9])
+def test_one_fix_with_a_wrong_clock_does_not_silence_the_rest_of_the_walk(wrong_t):
+    """A fix far in the future (or the past) is taken without a time step; the next right ones are not stale."""
+    line, targets = zigzag(legs=3)
+    t = tracker(line, targets)
+    t.update(Fix(*line.point_at(10.0), 1000.0, 5.0))
+    t.update(Fix(*line.point_at(12.0), wrong_t, 5.0))
+    ups = walk(t, line, np.arange(13.0, line.length + 1.0, 1.3), t0=1001.0)
+    assert not any(u.stale for _, u in ups)
+    assert [e.step for e in events(ups, "main")] == [1, 2, 3]
 
 
 def test_first_fix_far_along_the_route_says_what_was_passed_late():
