@@ -18,7 +18,7 @@ _PHRASES = {
         "turn_around": "Bitte drehen Sie um.",
         "leads": "Die neue Route führt {where}.",
         "left": "nach links", "right": "nach rechts",
-        "slight_left": "halb links", "slight_right": "halb rechts",
+        "slight_left": "halb links", "slight_right": "halb rechts", "ahead": "geradeaus",
         "clock": "in Richtung {hour}",
     },
     "en": {
@@ -28,7 +28,7 @@ _PHRASES = {
         "turn_around": "Please turn around.",
         "leads": "The new route leads {where}.",
         "left": "to your left", "right": "to your right",
-        "slight_left": "half left", "slight_right": "half right",
+        "slight_left": "half left", "slight_right": "half right", "ahead": "straight ahead",
         "clock": "towards {hour}",
     },
 }
@@ -45,16 +45,16 @@ def _hour(hour: int, lang: str) -> str:
 
 
 def new_route_direction(heading: float | None, bearing: float, lang: str, directions: str) -> str | None:
-    """Where the new route leads relative to the walker's heading; None when unknown or straight ahead."""
+    """Where the new route leads relative to the walker's heading; None when the heading is unknown."""
     if heading is None:
         return None
     angle = turn_angle_deg(heading, bearing)
     if abs(angle) >= 150:
         return phrase("turn_around", lang)
-    if abs(angle) < 30:
-        return None
     p = _PHRASES.get(lang, _PHRASES["de"])
-    if directions == "clock":
+    if abs(angle) < 30:
+        where = p["ahead"]
+    elif directions == "clock":
         where = p["clock"].format(hour=_hour(clock_from_angle(angle), lang))
     else:
         side = "right" if angle > 0 else "left"

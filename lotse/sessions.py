@@ -34,6 +34,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, select, text, update
 
+from routing.geo import bearing_deg
 from routing.profiles import ProfileError, resolve
 from routing.tracking import Event, Fix, RouteTracker, Update
 from voice.speech import DEFAULT_RATE, SpeechError
@@ -51,6 +52,7 @@ from lotse.session_text import new_route_direction, phrase
 WRITE_ATTEMPTS = 4
 ROUTE_FIELDS = ("from", "to", "profile", "options", "lang", "units", "directions", "step_length_m")
 INSTRUCTION_KINDS = ("main", "pre", "off_route", "no_route")  # what "repeat" repeats
+HINT_AHEAD_M = 15.0  # after a new route, the direction is told towards the route at most this far ahead
 
 
 @dataclass
@@ -294,12 +296,21 @@ class SessionService:
         new_tracker = tracker_for(new_plan, row.settings["tracker"], None)
         narrator = Narrator(new_plan, row.settings)
         speak = [{"kind": "off_route", "step": 0, "text": f"{phrase('off_route', lang)} {phrase('new_route', lang)}"}]
-        hint = new_route_direction(fix.heading, new_tracker.line.bearing_at(0.0), lang, row.settings["directions"])
-        if hint:
-            speak.append({"kind": "direction", "step": 0, "text": hint})
-        speak += [narrator.say(e) for e in new_tracker.start()]
+        events = new_tracker.start()
         new_up = new_tracker.update(fix)  # the walker stands at the new start: begin the new track here
-        speak += [narrator.say(e) for e in new_up.events]
+        events += new_up.events
+        # where to go first: towards the first maneuver not reached yet, or the route 15 m ahead
+        along = new_plan["along"]
+        first = along[new_up.next_step] if new_up.next_step is not None else new_tracker.line.length
+        ahead = new_tracker.line.point_at(min(max(first, 1.0), HINT_AHEAD_M))
+        hint = new_route_direction(fix.heading, bearing_deg(fix.lat, fix.lon, *ahead), lang, settings["directions"])
+        if hint:
+            # The walker's heading is known: the hint says where to go from here. The start's own
+            # instructions ("Gehen Sie nach Süden", a "Jetzt rechts" at the start) count from the
+            # route's first direction, not the walker's, and could send them round twice.
+            speak.append({"kind": "direction", "step": 0, "text": hint})
+            events = [e for e in events if not (e.kind == "main" and e.step < len(along) - 1)]
+        speak += [narrator.say(e) for e in events]
         new_up.off_route = True
         return speak, new_plan, new_tracker, new_up
 

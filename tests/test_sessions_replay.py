@@ -98,9 +98,11 @@ def test_a_wrong_turn_is_noticed_within_30_m_and_a_new_route_leads_to_the_goal(a
     assert len(result.routes) >= 2, timeline
     off = [s for s in result.said if s.kind == "off_route"]
     assert off and off[0].route_version == 1, timeline
-    # the new route's first instruction comes with the off-route notice
-    first_new = [s for s in result.said if s.route_version == 1 and s.kind == "main"]
-    assert first_new and first_new[0].step == 0 and first_new[0].t == off[0].t, timeline
+    # with the off-route notice comes the way to go: relative to the walker's heading (the replay
+    # sends headings), and no instruction of the new route that counts from another direction
+    at_notice = [s for s in result.said if s.t == off[0].t and s.route_version == 1]
+    assert [s.kind for s in at_notice][:2] == ["off_route", "direction"], timeline
+    assert not any(s.kind == "main" for s in at_notice), timeline
     # instructions of the old route up to the wrong turn were said, in order
     mains = [s.step for s in result.mains(0)]
     assert mains == list(range(len(mains))) and mains[-1] >= WRONG_TURNS[name], timeline
