@@ -52,6 +52,7 @@ from lotse.session_text import new_route_direction, phrase
 WRITE_ATTEMPTS = 4
 ROUTE_FIELDS = ("from", "to", "profile", "options", "lang", "units", "directions", "step_length_m")
 INSTRUCTION_KINDS = ("main", "pre", "off_route", "no_route")  # what "repeat" repeats
+DISTANCE_KINDS = ("post", "reassure")  # sentences whose only news is a distance, stale on repeat
 HINT_AHEAD_M = 15.0  # after a new route, the direction is told towards the route at most this far ahead
 
 
@@ -219,6 +220,8 @@ class SessionService:
         tracker = tracker_for(loaded.plan, row.settings["tracker"], row.state)
         status = tracker.status()
         if not status.arrived and status.next_step is not None and status.distance_to_next_m:
+            # the distance as it is now replaces any distance said then ("Weiter 60 Meter ...")
+            speak = [item for item in speak if item.get("kind") not in DISTANCE_KINDS]
             event = Event("reassure", status.step, status.distance_to_next_m)
             speak.append(Narrator(loaded.plan, row.settings).say(event))
         return {"speak": self._voiced(speak, row.settings), "progress": _progress(status, loaded.plan),

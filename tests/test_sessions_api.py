@@ -112,6 +112,23 @@ def test_a_repeat_before_any_instruction_repeats_the_first(client):
     assert body["steps"][0]["text"]["main"] in [item["text"] for item in rep["speak"]]
 
 
+def test_a_repeat_says_the_distance_once_as_it_is_now(client):
+    """The instruction again, and the distance to the next maneuver now, not also the one said then."""
+    sid = _create(client)["id"]
+    posts = 0
+    for k in range(0, 100, 2):  # on until an instruction came with its "Weiter ... Meter", and 6 m more
+        answer = client.post(f"/api/v1/sessions/{sid}/positions",
+                             json={"lat": FROM["lat"] - k / M_PER_DEG_LAT, "lon": FROM["lon"], "accuracy_m": 5,
+                                   "timestamp": 1000 + k / 1.3}).get_json()
+        posts += sum(item["kind"] == "post" for item in answer["speak"])
+        if posts and not answer["speak"]:
+            break
+    assert posts
+    rep = client.get(f"/api/v1/sessions/{sid}/repeat").get_json()
+    kinds = [item["kind"] for item in rep["speak"]]
+    assert "main" in kinds and kinds.count("reassure") + kinds.count("post") == 1 and kinds[-1] == "reassure", kinds
+
+
 def test_delete_ends_the_session_and_leaves_nothing(app, client):
     sid = _create(client)["id"]
     client.post(f"/api/v1/sessions/{sid}/positions", json={**FROM, "accuracy_m": 5})
@@ -309,8 +326,8 @@ def test_the_access_log_format_logs_no_bodies_or_queries():
 
     from lotse import server
 
-    source = inspect.getsource(server.run)
-    assert "%(U)s" in source and "%(q)s" not in source and "%(r)s" not in source
+    source = inspect.getsource(server)  # the format is server.ACCESS_LOG_FORMAT
+    assert "%(U)s" in server.ACCESS_LOG_FORMAT and "%(q)s" not in source and "%(r)s" not in source
 
 
 # --- a route the client already has ---------------------------------------------------------
