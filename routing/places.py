@@ -39,7 +39,7 @@ from __future__ import annotations
 import bisect
 import threading
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Literal
 
 import numpy as np
@@ -97,6 +97,8 @@ class Place:
     lon: float
     label: str | None = None
     points: np.ndarray | None = field(default=None, repr=False, compare=False)
+    # a square: its walkable edges. Arriving at any of them is arriving (Router.plan's arrive_on)
+    area_edges: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "kind": self.kind, "lat": round(self.lat, 7),
@@ -289,7 +291,7 @@ class Gazetteer:
         with self._lock:
             for p in entries:
                 if p.label is None and self._labels is not None:
-                    p = Place(p.id, p.name, p.kind, p.lat, p.lon, self._labels.label(p), p.points)
+                    p = replace(p, label=self._labels.label(p))
                 self._entries[p.id] = p
             self._index = None
 
@@ -491,11 +493,12 @@ def build_gazetteer(graph: CompiledGraph) -> Gazetteer:
             total = sum(float(edge_len[e]) for e in stretch)
             kind = "stop" if gk[1] else ("square" if area > total / 2 else "street")
             label = name if gk[1] else _cross_label(graph, frame, name, stretch, node_names, (mx, my))
+            area_edges = tuple(e for e in stretch if graph.edge_area[e]) if kind == "square" else ()
             base.append(Place(f"street:way/{int(graph.edge_osm[longest])}", name, kind, float(lat), float(lon),
-                              label, np.vstack([pts[e] for e in stretch])))
+                              label, np.vstack([pts[e] for e in stretch]), area_edges))
     for p in graph.meta.get("places", []):
         place = Place(f"osm:{p['osm_id']}", p["name"], p["kind"], float(p["lat"]), float(p["lon"]))
-        base.append(Place(place.id, place.name, place.kind, place.lat, place.lon, labels.label(place)))
+        base.append(replace(place, label=labels.label(place)))
     return Gazetteer(base, frame, labels)
 
 

@@ -7,7 +7,8 @@ it changes after construction except the cache.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
@@ -48,6 +49,8 @@ class _Placed:
     snap: Snap
     starts: list[Endpoint]  # leaving the point in each walkable direction
     ends: list[Endpoint]  # arriving at the point from each direction
+    arrivals: dict[int, Snap] = field(default_factory=dict)  # end states of a target area, and where they end
+    area_nodes: np.ndarray | None = None  # nodes of the target area, if the destination is one
 
 
 class Router:
@@ -79,7 +82,35 @@ class Router:
 
         return self.snapper.snap(lat, lon, self.max_snap_m, usable)
 
-    def _place(self, snap: Snap, costs: Costs) -> _Placed:
+    def _place(self, snap: Snap, costs: Costs, area_nodes: np.ndarray | None = None) -> _Placed:
+        """Start and end states at a snapped point; with ``area_nodes`` also arriving at any of those nodes."""
+        placed = self._place_point(snap, costs)
+        if area_nodes is None or not len(area_nodes):
+            return placed
+        g = self.graph
+        placed.area_nodes = area_nodes
+        known = {e.state for e in placed.ends}
+        for node in area_nodes.tolist():
+            a, b = self._arriving_ptr[node], self._arriving_ptr[node + 1]
+            for state in self._arriving[a:b].tolist():
+                if state in known or not np.isfinite(costs.state[state]):
+                    continue
+                edge = int(g.state_edge[state])
+                fwd = bool(g.state_fwd[state])
+                length = float(g.edge_len[edge])
+                placed.ends.append(Endpoint(state, 0.0))
+                placed.arrivals[state] = Snap(
+                    edge=edge, fraction=1.0 if fwd else 0.0, lat=float(g.node_lat[node]), lon=float(g.node_lon[node]),
+                    distance_m=snap.distance_m, offset_m=length if fwd else 0.0)
+        return placed
+
+    def area_nodes(self, edges: Sequence[int]) -> np.ndarray:
+        """Nodes of the walkable ones of ``edges`` (an area's outline, say)."""
+        g = self.graph
+        edges = np.asarray([e for e in edges if 0 <= e < g.n_edges and g.edge_walkable[e]], dtype=np.int64)
+        return np.unique(np.concatenate((g.edge_u[edges], g.edge_v[edges]))).astype(np.int64)
+
+    def _place_point(self, snap: Snap, costs: Costs) -> _Placed:
         g = self.graph
         length = float(g.edge_len[snap.edge])
         starts, ends = [], []
@@ -124,6 +155,7 @@ class Router:
         profile: Profile | str | None = None,
         overlay: Overlay | None = None,
         detour: bool = True,
+        arrive_on: Sequence[int] | None = None,
     ) -> Route:
         """Cheapest route for ``profile`` between two (lat, lon) points.
 
@@ -132,8 +164,10 @@ class Router:
         (obstacles) changes costs on top of the profile. With ``detour`` the
         shortest walk is planned too and ``route.audit`` gets
         ``walk_distance_m`` and ``detour_factor`` (see :meth:`plan_with_alternatives`).
+        ``arrive_on`` are edges reaching any of which is arriving (a square:
+        its outline), besides the destination point itself.
         """
-        return self.plan_with_alternatives(origin, destination, profile, overlay, 0, detour)[0]
+        return self.plan_with_alternatives(origin, destination, profile, overlay, 0, detour, arrive_on)[0]
 
     def _route_between(self, a: _Placed, b: _Placed, costs: Costs, profile: Profile,
                        origin: tuple[float, float], destination: tuple[float, float],
@@ -143,9 +177,11 @@ class Router:
         direct = self._direct(a, b, costs)
         if direct is not None:
             best = direct
+        end = b.snap
         result = search_towards(costs, self.costs.plane, a.starts, b.ends, (b.snap.lat, b.snap.lon))
         if result is not None and (best is None or result.cost < best[0]):
-            best = (result.cost, self._legs(result, a.snap, b.snap))
+            end = b.arrivals.get(result.end.state, b.snap)
+            best = (result.cost, self._legs(result, a.snap, end))
         if best is None:
             raise NoRouteError("no walkable connection between the two points for this profile")
         legs = best[1]
@@ -153,7 +189,7 @@ class Router:
         distance = float(sum(leg.length_m for leg in legs))
         return Route(
             legs=legs, profile=profile.name, cost=best[0], origin=origin, destination=destination,
-            snapped_origin=(a.snap.lat, a.snap.lon), snapped_destination=(b.snap.lat, b.snap.lon),
+            snapped_origin=(a.snap.lat, a.snap.lon), snapped_destination=(end.lat, end.lon),
             coords=coords, distance_m=distance, duration_s=distance / float(profile["walking_speed"]),
         )
 
@@ -205,6 +241,7 @@ class Router:
         overlay: Overlay | None = None,
         alternatives: int = 0,
         detour: bool = True,
+        arrive_on: Sequence[int] | None = None,
     ) -> tuple[Route, list[Alternative]]:
         """The best route for ``profile`` and up to ``alternatives`` meaningfully different ones.
 
@@ -213,12 +250,14 @@ class Router:
         each costing at most :data:`ALT_MAX_COST` times the best by the asked
         profile. Every route's ``audit`` gets ``walk_distance_m`` and
         ``detour_factor`` (length / shortest walk) when ``detour`` is set.
+        ``arrive_on``: see :meth:`plan`.
         """
         if not isinstance(profile, Profile):
             profile = resolve(profile)
         costs = self.costs.get(profile, overlay)
         a = self._place(self.snap(*origin, costs), costs)
-        b = self._place(self.snap(*destination, costs), costs)
+        area = self.area_nodes(arrive_on) if arrive_on else None
+        b = self._place(self.snap(*destination, costs), costs, area)
         best = self._route_between(a, b, costs, profile, origin, destination)
         walk: Route | None = best if profile.key == WALK.key else None
         if walk is None and (detour or alternatives > 0):
@@ -226,7 +265,7 @@ class Router:
             # no geometry unless it may be offered as an alternative.
             walk_costs = self.costs.get(WALK, overlay)
             try:
-                walk = self._route_between(self._place(a.snap, walk_costs), self._place(b.snap, walk_costs),
+                walk = self._route_between(self._place(a.snap, walk_costs), self._place(b.snap, walk_costs, area),
                                            walk_costs, WALK, origin, destination, geometry=alternatives > 0)
             except NoRouteError:
                 walk = None  # an overlay may leave the walker baseline no way: no factor
@@ -260,7 +299,7 @@ class Router:
             used = np.unique(np.concatenate([g.state_edge[[leg.state for leg in r.legs]] for r in routes]))
             dear = penalised(g, costs, g.edge_state[used].ravel(), factor, self.costs.plane)
             try:
-                route = self._route_between(self._place(a.snap, dear), self._place(b.snap, dear), dear,
+                route = self._route_between(self._place(a.snap, dear), self._place(b.snap, dear, b.area_nodes), dear,
                                             profile, origin, destination)
             except NoRouteError:
                 break

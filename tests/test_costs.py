@@ -596,3 +596,28 @@ def test_end_costs_and_a_start_behind_the_end_in_one_state(demo_router):
     assert ahead.cost == pytest.approx(0.5 * full)
     behind = shortest_path(costs.matrix, [Endpoint(s, 0.25 * full)], [Endpoint(s, -0.75 * full)])  # 75 % -> 25 %
     assert behind is None or behind.states != [s]
+
+
+def test_a_square_as_destination_is_reached_at_its_edge(demo_router):
+    """Arriving anywhere on the Marktplatz is arriving: no walk round its ring to the point that names it."""
+    from routing.places import build_gazetteer
+
+    g = demo_router.graph
+    square = next(p for p in build_gazetteer(g).search("Marktplatz") if p.place.kind == "square").place
+    assert square.area_edges
+    ring = set(demo_router.area_nodes(square.area_edges).tolist())
+    saved = []
+    for origin in ((49.4430899, 7.7608299), at(g, 131), at(g, 112)):  # the pharmacy, NE corner, terrace
+        to_point = demo_router.plan(origin, (square.lat, square.lon), resolve("blind_cane"))
+        to_square = demo_router.plan(origin, (square.lat, square.lon), resolve("blind_cane"),
+                                     arrive_on=square.area_edges)
+        assert to_square.cost <= to_point.cost + 1e-6
+        last = to_square.legs[-1]
+        assert int(g.state_to[last.state]) in ring  # ends where it first meets the ring
+        assert last.length_m == pytest.approx(float(g.edge_len[g.state_edge[last.state]]), abs=0.01)
+        node = int(g.state_to[last.state])
+        assert to_square.snapped_destination == (float(g.node_lat[node]), float(g.node_lon[node]))
+        # before that node the route touches the ring nowhere
+        assert not any(int(g.state_to[leg.state]) in ring for leg in to_square.legs[:-1])
+        saved.append(to_point.distance_m - to_square.distance_m)
+    assert max(saved) > 20.0, saved  # the point naming the square lies along its ring from some sides
