@@ -33,6 +33,7 @@ from routing.geo import haversine_m
 from .model import PATH_LOSS_EXPONENT_RANGE, TX_POWER_RANGE, Beacon
 from .params import ACCURACY_QUANTILE, PositioningParams
 from .positioning import BeaconIndex, NoPositionError, _Pool, locate, locate_many
+from .radiomap import RadioMap, fit_radio_map
 
 __all__ = ["LabelledScan", "Calibration", "CalibrationError", "calibrate"]
 
@@ -43,6 +44,10 @@ PER_BEACON_SD_DB = 3.0
 MIN_FIXES_FOR_SCALE = 20
 #: Fewest (spot, beacon) groups with repeated readings to estimate the scan correlation.
 MIN_GROUPS_FOR_CORRELATION = 30
+#: Folds (grouped by surveyed place) in which the accuracy scales of a radio map are fitted.
+RADIO_MAP_FOLDS = 5
+#: Fewest distinct surveyed places for a radio map.
+MIN_PLACES_FOR_MAP = 5
 
 
 class CalibrationError(ValueError):
@@ -86,6 +91,9 @@ class Calibration:
         Ids of the beacons with readings in the survey.
     n_scans, n_readings
         Size of the survey used.
+    radio_map
+        Residual fields of the model over the surveyed places
+        (``calibrate(..., radio_map=True)``); pass it to ``locate``.
     """
 
     tx_power: float
@@ -97,6 +105,7 @@ class Calibration:
     surveyed: tuple[str, ...] = ()
     n_scans: int = 0
     n_readings: int = 0
+    radio_map: RadioMap | None = None
 
     def apply(self, beacons: Iterable[Beacon | Mapping[str, Any]] | Mapping[str, Any],
               *, only_surveyed: bool = True) -> list[Beacon]:
@@ -135,9 +144,28 @@ class Calibration:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
-        out = asdict(self)
+        out = {k: v for k, v in asdict(self).items() if k != "radio_map"}
         out["surveyed"] = list(self.surveyed)
+        out["radio_map"] = None if self.radio_map is None else self.radio_map.to_dict()
         return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Calibration":
+        """Inverse of :meth:`to_dict` (a calibration file written by ``lotse beacons calibrate``)."""
+        try:
+            rmap = data.get("radio_map")
+            return cls(
+                tx_power=float(data["tx_power"]), path_loss_exponent=float(data["path_loss_exponent"]),
+                tx_power_by_beacon={str(k): float(v) for k, v in (data.get("tx_power_by_beacon") or {}).items()},
+                noise_db=float(data.get("noise_db", 6.0)),
+                accuracy_scales={str(k): float(v) for k, v in (data.get("accuracy_scales") or {}).items()},
+                scan_correlation=None if data.get("scan_correlation") is None else float(data["scan_correlation"]),
+                surveyed=tuple(str(i) for i in data.get("surveyed") or ()),
+                n_scans=int(data.get("n_scans", 0)), n_readings=int(data.get("n_readings", 0)),
+                radio_map=None if rmap is None else RadioMap.from_dict(rmap),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CalibrationError(f"not a calibration: {exc}") from None
 
 
 def _collect(samples: Sequence[LabelledScan], index: BeaconIndex, params: PositioningParams):
@@ -145,6 +173,7 @@ def _collect(samples: Sequence[LabelledScan], index: BeaconIndex, params: Positi
     ids: dict[str, int] = {}
     spots: dict[str, int] = {}
     scan_of, beacon_of, rssi, logd, spot_of = [], [], [], [], []
+    where: list[tuple[float, float]] = []
     n_scans = 0
     for sample in samples:
         pool = _Pool()
@@ -163,9 +192,18 @@ def _collect(samples: Sequence[LabelledScan], index: BeaconIndex, params: Positi
                 beacon_of.append(j)
                 rssi.append(v)
                 logd.append(math.log10(max(d3, 1e-3)))
+        where.append((float(sample.lat), float(sample.lon)))
         n_scans += 1
     return (list(ids), n_scans, np.array(scan_of, dtype=int), np.array(beacon_of, dtype=int),
-            np.array(rssi, dtype=float), np.array(logd, dtype=float), np.array(spot_of, dtype=int))
+            np.array(rssi, dtype=float), np.array(logd, dtype=float), np.array(spot_of, dtype=int),
+            np.array(where, dtype=float).reshape(-1, 2))
+
+
+def _places(latlon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct surveyed places (lat/lon rounded to ~0.1 m) and the place of each row."""
+    key = np.round(latlon, 6)
+    uniq, inv = np.unique(key, axis=0, return_inverse=True)
+    return uniq, inv.ravel()
 
 
 def _scan_correlation(resid: np.ndarray, spot_of: np.ndarray, beacon_of: np.ndarray) -> float | None:
@@ -257,6 +295,7 @@ def calibrate(
     fit_accuracy: bool = True,
     combine: int = 3,
     params: PositioningParams | None = None,
+    radio_map: bool = False,
 ) -> Calibration:
     """Fit the deployment's radio model from labelled scans.
 
@@ -280,16 +319,24 @@ def calibrate(
         the app combines).
     params
         Base positioning settings.
+    radio_map
+        Also fit a :class:`~beacons.radiomap.RadioMap` of the model's
+        residuals over the surveyed places. Its noise level replaces
+        ``noise_db`` (the map explains the rest), and its accuracy scales
+        are fitted by cross-validation grouped by place
+        (``RADIO_MAP_FOLDS`` folds): replaying survey scans through a map
+        that was fitted on them would flatter it.
 
     Raises
     ------
     CalibrationError
-        With fewer than 5 usable scans or fewer than 20 readings.
+        With fewer than 5 usable scans or fewer than 20 readings, or with a
+        radio map from fewer than ``MIN_PLACES_FOR_MAP`` places.
     """
     params = params or PositioningParams()
     index = beacons if isinstance(beacons, BeaconIndex) else BeaconIndex(beacons)
     samples = list(samples)
-    ids, n_scans, scan_of, beacon_of, rssi, logd, spot_of = _collect(samples, index, params)
+    ids, n_scans, scan_of, beacon_of, rssi, logd, spot_of, where = _collect(samples, index, params)
     if n_scans < 5 or len(rssi) < 20:
         raise CalibrationError(
             f"survey too small: {n_scans} usable scans and {len(rssi)} readings "
@@ -311,10 +358,22 @@ def calibrate(
     dof = max(len(rssi) - n_scans - 2, 1)
     noise = max(1.4826 * mad * math.sqrt(len(rssi) / dof), 1.0)
 
+    rmap = None
+    rho = _scan_correlation(resid, spot_of, beacon_of)
+    scan_place = None
+    if radio_map:
+        places, scan_place = _places(where)
+        if len(places) < MIN_PLACES_FOR_MAP:
+            raise CalibrationError(f"a radio map needs at least {MIN_PLACES_FOR_MAP} surveyed places, "
+                                   f"the survey has {len(places)}")
+        rmap = fit_radio_map(places[:, 0], places[:, 1], scan_place[scan_of], ids, beacon_of, resid)
+        noise = max(rmap.noise_db, 1.0)
+        rho = rmap.session_db**2 / rmap.noise_db**2
+
     cal = Calibration(
         tx_power=tx_shared, path_loss_exponent=exponent, tx_power_by_beacon=by_beacon,
-        noise_db=noise, scan_correlation=_scan_correlation(resid, spot_of, beacon_of),
-        surveyed=tuple(ids), n_scans=n_scans, n_readings=int(len(rssi)),
+        noise_db=noise, scan_correlation=rho,
+        surveyed=tuple(ids), n_scans=n_scans, n_readings=int(len(rssi)), radio_map=rmap,
     )
     if fit_accuracy:
         scales = _fit_accuracy_scales(cal, samples, index, params, combine)
@@ -332,10 +391,11 @@ def _fit_accuracy_scales(cal: Calibration, samples: Sequence[LabelledScan], inde
     fitted_index = BeaconIndex(cal.apply(index))
     base = replace(cal.params(params), accuracy_scale_likelihood=1.0, accuracy_scale_centroid=1.0,
                    accuracy_scale_proximity=1.0, accuracy_scale_combined=1.0)
+    map_for = _held_out_maps(cal.radio_map, samples)
     ratios: dict[str, list[float]] = {}
-    for sample in samples:
+    for k, sample in enumerate(samples):
         try:
-            fix = locate(sample.readings, fitted_index, params=base)
+            fix = locate(sample.readings, fitted_index, params=base, radio_map=map_for(k))
         except NoPositionError:
             continue
         err = float(haversine_m(fix.lat, fix.lon, sample.lat, sample.lon))
@@ -350,11 +410,13 @@ def _fit_accuracy_scales(cal: Calibration, samples: Sequence[LabelledScan], inde
                      accuracy_scale_centroid=scales.get("centroid", 1.0),
                      accuracy_scale_proximity=scales.get("proximity", 1.0))
     combined: list[float] = []
+    row_of = {id(s): k for k, s in enumerate(samples)}
     for group in by_spot.values():
         for k in range(0, len(group) - combine + 1, combine):
             window = group[k:k + combine]
             try:
-                fix = locate_many([s.readings for s in window], fitted_index, params=scaled)
+                fix = locate_many([s.readings for s in window], fitted_index, params=scaled,
+                                  radio_map=map_for(row_of[id(window[0])]))
             except NoPositionError:
                 continue
             err = float(haversine_m(fix.lat, fix.lon, window[0].lat, window[0].lon))
@@ -362,6 +424,29 @@ def _fit_accuracy_scales(cal: Calibration, samples: Sequence[LabelledScan], inde
     if combine > 1 and len(combined) >= MIN_FIXES_FOR_SCALE:
         scales["combined"] = _quantile_scale(combined)
     return scales
+
+
+def _held_out_maps(rmap: RadioMap | None, samples: Sequence[LabelledScan]):
+    """Sample number -> the radio map refitted without that sample's fold of places (or None).
+
+    Places go to folds round-robin in the order the survey reached them, so
+    each fold's places have surveyed neighbours at the survey's spacing: the
+    scales then hold between surveyed places, not only on them.
+    """
+    if rmap is None:
+        return lambda k: None
+    _, place_of = _places(np.array([(s.lat, s.lon) for s in samples], dtype=float).reshape(-1, 2))
+    order = list(dict.fromkeys(place_of.tolist()))
+    fold_of_place = {p: j % RADIO_MAP_FOLDS for j, p in enumerate(order)}
+    maps = {}
+    for fold in range(min(RADIO_MAP_FOLDS, len(order))):
+        # Places of the map are those of the scans that had readings; match them by position.
+        out = [p for p in order if fold_of_place[p] == fold]
+        held = {tuple(np.round((samples[int(np.flatnonzero(place_of == p)[0])].lat,
+                                samples[int(np.flatnonzero(place_of == p)[0])].lon), 6)) for p in out}
+        drop = [i for i, ll in enumerate(zip(np.round(rmap.lat, 6), np.round(rmap.lon, 6))) if tuple(ll) in held]
+        maps[fold] = rmap.without(np.array(drop, dtype=int))
+    return lambda k: maps[fold_of_place[int(place_of[k])]]
 
 
 def _quantile_scale(ratios: Sequence[float]) -> float:

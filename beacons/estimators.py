@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 from scipy.special import logsumexp, ndtr, ndtri
@@ -50,6 +50,7 @@ from .params import ACCURACY_QUANTILE, PositioningParams
 
 __all__ = [
     "Estimate",
+    "Correction",
     "Posterior",
     "Silent",
     "convex_hull",
@@ -209,7 +210,10 @@ def _coarse(n: int, stride: int) -> np.ndarray:
 
 
 def _upsample(values: np.ndarray, iy: np.ndarray, ix: np.ndarray, ny: int, nx: int) -> np.ndarray:
-    """Bilinear interpolation to all ``ny`` x ``nx`` cells of ``values`` given on rows ``iy`` and columns ``ix``."""
+    """Bilinear interpolation to all ``ny`` x ``nx`` cells of ``values`` given on rows ``iy`` and columns ``ix``.
+
+    ``values`` (len(iy), len(ix)) gives (ny * nx,); with trailing columns (len(iy), len(ix), k), (ny * nx, k).
+    """
     def axis(idx: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if len(idx) == 1:
             zero = np.zeros(n, dtype=int)
@@ -218,12 +222,42 @@ def _upsample(values: np.ndarray, iy: np.ndarray, ix: np.ndarray, ny: int, nx: i
         k0 = np.minimum(np.floor(f).astype(int), len(idx) - 2)
         return k0, k0 + 1, f - k0
 
+    if values.ndim == 2:
+        y0, y1, ty = axis(iy, ny)
+        x0, x1, tx = axis(ix, nx)
+        ty, tx = ty[:, None], tx[None, :]
+        out = ((1 - ty) * ((1 - tx) * values[np.ix_(y0, x0)] + tx * values[np.ix_(y0, x1)])
+               + ty * ((1 - tx) * values[np.ix_(y1, x0)] + tx * values[np.ix_(y1, x1)]))
+        return out.ravel()
+
+    # Separable: along rows, then along columns, for all trailing columns at once.
     y0, y1, ty = axis(iy, ny)
     x0, x1, tx = axis(ix, nx)
-    ty, tx = ty[:, None], tx[None, :]
-    out = ((1 - ty) * ((1 - tx) * values[np.ix_(y0, x0)] + tx * values[np.ix_(y0, x1)])
-           + ty * ((1 - tx) * values[np.ix_(y1, x0)] + tx * values[np.ix_(y1, x1)]))
-    return out.ravel()
+    extra = (None,) * (values.ndim - 2)
+    rows = values[y0] * (1 - ty)[(slice(None), None, *extra)] + values[y1] * ty[(slice(None), None, *extra)]
+    out = rows[:, x0] * (1 - tx)[(None, slice(None), *extra)] + rows[:, x1] * tx[(None, slice(None), *extra)]
+    return out.reshape(ny * nx, *values.shape[2:])
+
+
+#: A radio map's view of one scan: cells (n, 2) -> (residual, variance), each (n, heard + silent), dB.
+Correction = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+#: The radio map is evaluated on a lattice at least this far apart (m) and of at most this many
+#: points, then interpolated: it changes over metres (its length scale is >= 1 m).
+_FIELD_STEP_M = 0.5
+_FIELD_CELLS = 2500
+
+
+def _field_on_grid(grid: _Grid, correction: Correction) -> tuple[np.ndarray, np.ndarray]:
+    """The radio map's residual and variance at every cell of ``grid``, from a coarser lattice."""
+    stride = max(1, int(round(_FIELD_STEP_M / grid.step)), math.ceil(math.sqrt(len(grid.cells) / _FIELD_CELLS)))
+    if stride == 1:
+        return correction(grid.cells)
+    iy, ix = _coarse(grid.ny, stride), _coarse(grid.nx, stride)
+    at = (iy[:, None] * grid.nx + ix[None, :]).ravel()
+    mean, var = correction(grid.cells[at])
+    shape = (len(iy), len(ix), mean.shape[1])
+    return (_upsample(mean.reshape(shape), iy, ix, grid.ny, grid.nx),
+            _upsample(var.reshape(shape), iy, ix, grid.ny, grid.nx))
 
 
 def likelihood_posterior(
@@ -237,6 +271,7 @@ def likelihood_posterior(
     area: np.ndarray | None = None,
     silent: Silent | None = None,
     n_scans: int = 1,
+    correction: Correction | None = None,
 ) -> Posterior | None:
     """Posterior mean and covariance of the position on a grid.
 
@@ -263,6 +298,10 @@ def likelihood_posterior(
     n_scans
         Scans pooled into ``rssi``: a beacon silent in all of them was missed
         by each, so the per-scan detection rate ``q`` becomes ``1 - (1 - q) ** n_scans``.
+    correction
+        Optional radio map (:class:`Correction`): per cell, a residual added
+        to the model RSSI of the heard beacons then the silent ones, and its
+        variance added to the reading noise.
 
     Returns
     -------
@@ -288,15 +327,27 @@ def likelihood_posterior(
             log_prior = np.zeros(len(cells))
 
     resid = rssi[None, :] - _expected_on_grid(cells, xy, tx_power, exponent, params.antenna_height_m)
+    m = len(rssi)
+    field_mean = field_var = None
+    if correction is not None:
+        field_mean, field_var = _field_on_grid(grid, correction)
+        resid -= field_mean[:, :m]
     tau2 = params.gain_sd_db**2
     terms = []
     for scale in params.noise_scales:
-        iv = 1.0 / (noise_sd * scale) ** 2
-        a = resid**2 @ iv
-        b = resid @ iv
-        prec = 1.0 / tau2 + iv.sum()
-        # log N(resid; 1 g, diag(1/iv)) integrated over g ~ N(0, tau2)
-        terms.append(-0.5 * (a - b**2 / prec) - 0.5 * math.log(prec * tau2) + 0.5 * np.log(iv).sum())
+        if field_var is None:
+            iv = 1.0 / (noise_sd * scale) ** 2
+            a = resid**2 @ iv
+            b = resid @ iv
+            prec = 1.0 / tau2 + iv.sum()
+            # log N(resid; 1 g, diag(1/iv)) integrated over g ~ N(0, tau2)
+            terms.append(-0.5 * (a - b**2 / prec) - 0.5 * math.log(prec * tau2) + 0.5 * np.log(iv).sum())
+        else:
+            ivc = 1.0 / ((noise_sd[None, :] ** 2 + field_var[:, :m]) * scale**2)   # per cell and beacon
+            a = np.sum(resid**2 * ivc, axis=1)
+            b = np.sum(resid * ivc, axis=1)
+            prec_c = 1.0 / tau2 + ivc.sum(axis=1)
+            terms.append(-0.5 * (a - b**2 / prec_c) - 0.5 * np.log(prec_c * tau2) + 0.5 * np.log(ivc).sum(axis=1))
     log_post = logsumexp(np.stack(terms), axis=0) - math.log(len(terms)) + log_prior
     if silent is not None and len(silent) and params.negative_evidence:
         # The silence term changes over metres, not cells: evaluate it on a lattice at least
@@ -304,7 +355,8 @@ def likelihood_posterior(
         stride = max(1, int(round(_SILENCE_STEP_M / grid.step)), math.ceil(math.sqrt(len(cells) / _SILENCE_CELLS)))
         iy, ix = _coarse(grid.ny, stride), _coarse(grid.nx, stride)
         at = (iy[:, None] * grid.nx + ix[None, :]).ravel()
-        quiet = _log_silence(cells[at], resid[at], noise_sd, len(rssi), silent, params, n_scans)
+        extra = None if field_mean is None else (field_var[at, :m], field_mean[at, m:], field_var[at, m:])
+        quiet = _log_silence(cells[at], resid[at], noise_sd, len(rssi), silent, params, n_scans, extra)
         log_post = log_post + _upsample(quiet.reshape(len(iy), len(ix)), iy, ix, grid.ny, grid.nx)
     if not np.all(np.isfinite(log_post)):
         return None
@@ -319,7 +371,8 @@ def likelihood_posterior(
 
 
 def _log_silence(cells: np.ndarray, resid: np.ndarray, noise_sd: np.ndarray, n_heard: int, silent: Silent,
-                 params: PositioningParams, n_scans: int) -> np.ndarray:
+                 params: PositioningParams, n_scans: int,
+                 field: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Log-likelihood per cell of hearing the ``n_heard`` beacons and none of ``silent``.
 
     At each cell the phone's gain is estimated from the heard readings
@@ -327,13 +380,23 @@ def _log_silence(cells: np.ndarray, resid: np.ndarray, noise_sd: np.ndarray, n_h
     spread); a silent beacon would then have been reported with probability
     ``q * Phi((predicted rssi - sensitivity) / sd)``. The scan's detection
     rate ``q`` is integrated out over ``detection_rates`` (uniform prior);
-    each heard beacon contributes a factor ``q``.
+    each heard beacon contributes a factor ``q``. ``field`` (a radio map):
+    the variance of the heard beacons' residuals, and the residual and its
+    variance of the silent ones, per cell.
     """
-    iv = 1.0 / noise_sd**2
-    prec = 1.0 / params.gain_sd_db**2 + iv.sum()
-    gain = (resid @ iv) / prec                                    # conditional mean of g per cell
-    spread = math.sqrt(params.noise_db**2 + 1.0 / prec)
     loud = _expected_on_grid(cells, silent.xy, silent.tx_power, silent.exponent, params.antenna_height_m)
+    if field is None:
+        iv = 1.0 / noise_sd**2
+        prec = 1.0 / params.gain_sd_db**2 + iv.sum()
+        gain = (resid @ iv) / prec                                # conditional mean of g per cell
+        spread = math.sqrt(params.noise_db**2 + 1.0 / prec)
+    else:
+        heard_var, silent_mean, silent_var = field
+        ivc = 1.0 / (noise_sd[None, :] ** 2 + heard_var)
+        prec_c = 1.0 / params.gain_sd_db**2 + ivc.sum(axis=1)
+        gain = np.sum(resid * ivc, axis=1) / prec_c
+        loud += silent_mean
+        spread = np.sqrt(params.noise_db**2 + (1.0 / prec_c)[:, None] + silent_var)
     loud += gain[:, None] - params.sensitivity_dbm
     loud /= spread
     p_above = ndtr(loud)
@@ -375,6 +438,7 @@ def estimate_likelihood(
     area: np.ndarray | None = None,
     silent: Silent | None = None,
     n_scans: int = 1,
+    correction: Correction | None = None,
 ) -> Estimate | None:
     """Grid posterior mean, blended with the weighted centroid (``centroid_blend``).
 
@@ -384,7 +448,7 @@ def estimate_likelihood(
     ``area``, ``silent`` and ``n_scans`` as for :func:`likelihood_posterior`.
     """
     post = likelihood_posterior(xy, rssi, tx_power, exponent, noise_sd, params,
-                                area=area, silent=silent, n_scans=n_scans)
+                                area=area, silent=silent, n_scans=n_scans, correction=correction)
     if post is None:
         return None
     point = post.mean
@@ -428,6 +492,7 @@ def estimate_proximity(
     area: np.ndarray | None = None,
     silent: Silent | None = None,
     n_scans: int = 1,
+    correction: Correction | None = None,
 ) -> Estimate:
     """"Near X": one beacon heard.
 
@@ -452,6 +517,7 @@ def estimate_proximity(
             np.asarray(xy, dtype=float).reshape(1, 2), np.array([rssi], dtype=float),
             np.array([tx_power], dtype=float), np.array([exponent], dtype=float),
             np.array([noise_sd], dtype=float), params, area=area, silent=silent, n_scans=n_scans,
+            correction=correction,
         )
         if post is not None:
             rms = math.sqrt(float(np.trace(post.cov)))

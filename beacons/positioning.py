@@ -56,6 +56,7 @@ from .estimators import (
 from .ids import BeaconIdError, normalize_beacon_id
 from .model import Beacon
 from .params import PositioningParams
+from .radiomap import RadioMap
 
 __all__ = [
     "Fix",
@@ -315,7 +316,19 @@ class _BeaconFix(NamedTuple):
     nearest_m: float
 
 
-def _beacon_fix(pool: _Pool, index: BeaconIndex, params: PositioningParams, n_scans: int = 1) -> _BeaconFix:
+class _Correction(NamedTuple):
+    """The radio map's residuals of the heard, then the silent beacons at cells of ``frame``."""
+
+    radio_map: RadioMap
+    frame: LocalFrame
+    columns: list[str]
+
+    def __call__(self, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.radio_map.predict(self.frame, cells, self.columns)
+
+
+def _beacon_fix(pool: _Pool, index: BeaconIndex, params: PositioningParams, n_scans: int = 1,
+                radio_map: RadioMap | None = None) -> _BeaconFix:
     """Pick the estimator by what was heard and run it on the pooled readings."""
     ids = list(pool.rssi)
     mean_rssi = np.array([np.mean(pool.rssi[i]) for i in ids])
@@ -348,24 +361,29 @@ def _beacon_fix(pool: _Pool, index: BeaconIndex, params: PositioningParams, n_sc
     sd = params.noise_db * np.sqrt(rho + (1.0 - rho) / counts)
 
     # Registered beacons around: the silent ones (heard in no scan, on no level) and the area they span.
-    _, around, around_tx, around_n = index.neighbours(frame, xy, params.neighbour_radius_m, level,
-                                                      exclude=pool.rssi)
+    around_ids, around, around_tx, around_n = index.neighbours(frame, xy, params.neighbour_radius_m, level,
+                                                              exclude=pool.rssi)
     silent = None
+    silent_ids: list[str] = []
     if params.negative_evidence and len(around) and params.max_silent > 0:
         near = np.argsort(np.min(np.sum((around[:, None, :] - xy[None, :, :]) ** 2, axis=2), axis=1),
                           kind="stable")[: params.max_silent]
         silent = Silent(around[near], around_tx[near], around_n[near])
+        silent_ids = [around_ids[k] for k in near]
     few = len(ids) < params.min_beacons_likelihood
     area = around if (few and params.area_prior) else None
+    correction = None if radio_map is None else _Correction(radio_map, frame, ids + silent_ids)
 
     est: Estimate | None = None
     if len(ids) >= 2 and (not few or area is not None):
-        est = estimate_likelihood(xy, mean_rssi, tx, n, sd, params, area=area, silent=silent, n_scans=n_scans)
+        est = estimate_likelihood(xy, mean_rssi, tx, n, sd, params, area=area, silent=silent, n_scans=n_scans,
+                                  correction=correction)
     if est is None and len(ids) >= 2:
         est = estimate_centroid(xy, mean_rssi, tx, n, params)
     if est is None:
         est = estimate_proximity(xy[0], float(mean_rssi[0]), float(tx[0]), float(n[0]), float(sd[0]), params,
-                                 area=area, silent=silent if area is not None else None, n_scans=n_scans)
+                                 area=area, silent=silent if area is not None else None, n_scans=n_scans,
+                                 correction=correction)
 
     if est.method == "proximity":
         nearest, dist = ids[0], float(range_from_rssi(mean_rssi[0], tx[0], n[0], params.antenna_height_m))
@@ -403,6 +421,7 @@ def locate_many(
     gps: GpsFix | Mapping[str, Any] | Sequence[float] | None = None,
     *,
     params: PositioningParams | None = None,
+    radio_map: RadioMap | None = None,
 ) -> Fix:
     """Position from several consecutive scans taken at one spot.
 
@@ -421,6 +440,9 @@ def locate_many(
         Optional GPS fix ``{lat, lon, accuracy_m}``.
     params
         Estimator settings; defaults to :class:`PositioningParams`.
+    radio_map
+        The deployment's radio map from a calibration survey
+        (:class:`beacons.radiomap.RadioMap`); None uses the path-loss model alone.
 
     Raises
     ------
@@ -455,7 +477,7 @@ def locate_many(
         return Fix(gps_fix.lat, gps_fix.lon, gps_fix.accuracy_m, "gps",
                    ignored=tuple(ignored), rejected=tuple(rejected), n_scans=n_scans)
 
-    est, frame, used, level, other_level, nearest, dist = _beacon_fix(pool, index, params, n_scans)
+    est, frame, used, level, other_level, nearest, dist = _beacon_fix(pool, index, params, n_scans, radio_map)
     ignored.extend(other_level)
     # Averaging shrinks the posterior faster than the error (see accuracy_scale_combined).
     if n_scans > 1:
@@ -483,11 +505,12 @@ def locate(
     gps: GpsFix | Mapping[str, Any] | Sequence[float] | None = None,
     *,
     params: PositioningParams | None = None,
+    radio_map: RadioMap | None = None,
 ) -> Fix:
     """Position from one scan: ``readings`` as in a ``POST /api/v1/locate`` body.
 
     Repeated readings of one beacon within the scan are averaged. See
     :func:`locate_many` for the parameters and errors.
     """
-    return locate_many([readings], beacons, gps, params=params)
+    return locate_many([readings], beacons, gps, params=params, radio_map=radio_map)
 
