@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,23 +125,60 @@ class CompiledGraph:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "CompiledGraph":
-        """Load a graph written by :meth:`save`; raises ValueError for other files."""
+        """Load a graph written by :meth:`save`; raises ValueError for other files.
+
+        The arrays are memory-mapped copy-on-write: worker processes serving
+        the same file share its pages, and loading costs no copy.
+        """
         path = Path(path)
         if not path.exists():
             raise FileNotFoundError(f"graph file not found: {path}")
         try:
-            data = np.load(path, allow_pickle=False)
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise ValueError("not an .npz archive")
-            with data:
-                meta = json.loads(bytes(data["__meta__"]).decode("utf-8"))
-                arrays = {k: data[k] for k in data.files if k != "__meta__"}
+            members = _mapped_members(path)
+            meta = json.loads(bytes(members.pop("__meta__")).decode("utf-8"))
+            arrays = members
             if not isinstance(meta, dict):
                 raise ValueError("its header is not a JSON object")
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
             raise ValueError(f"{path} is not a Lotse graph file: {exc}") from exc
         if meta.get("format_version") != FORMAT_VERSION:
             raise ValueError(
                 f"{path} has graph format {meta.get('format_version')}, this Lotse reads {FORMAT_VERSION}: rebuild it"
             )
         return cls(arrays=arrays, meta=meta)
+
+
+def _mapped_members(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of an uncompressed ``.npz`` as copy-on-write memory maps (compressed ones are read)."""
+    out: dict[str, np.ndarray] = {}
+    with zipfile.ZipFile(path) as zf, open(path, "rb") as fh:
+        for info in zf.infolist():
+            name = info.filename.removesuffix(".npy")
+            if info.compress_type != zipfile.ZIP_STORED:
+                with zf.open(info) as member:
+                    out[name] = np.lib.format.read_array(member, allow_pickle=False)
+                continue
+            # the member's data follows its local header: 30 bytes, the name and an extra field
+            fh.seek(info.header_offset)
+            local = fh.read(30)
+            if local[:4] != b"PK\x03\x04":
+                raise ValueError(f"damaged archive member {info.filename}")
+            start = info.header_offset + 30 + int.from_bytes(local[26:28], "little") + \
+                int.from_bytes(local[28:30], "little")
+            fh.seek(start)
+            version = np.lib.format.read_magic(fh)
+            if version not in ((1, 0), (2, 0)):  # a header this code does not map: read it whole
+                with zf.open(info) as member:
+                    out[name] = np.lib.format.read_array(member, allow_pickle=False)
+                continue
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) \
+                else np.lib.format.read_array_header_2_0
+            shape, fortran, dtype = read_header(fh)
+            if dtype.hasobject:
+                raise ValueError(f"member {info.filename} holds Python objects")
+            if int(np.prod(shape)) == 0:
+                out[name] = np.zeros(shape, dtype=dtype)
+                continue
+            mapped = np.memmap(fh, dtype=dtype, mode="c", offset=fh.tell(), shape=shape, order="F" if fortran else "C")
+            out[name] = np.asarray(mapped)  # a plain ndarray view: the pages stay mapped
+    return out

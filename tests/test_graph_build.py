@@ -220,6 +220,39 @@ def test_save_load_round_trip(split_graph, tmp_path):
     assert not (tmp_path / "graph.npz.tmp").exists()
 
 
+def test_a_loaded_graph_is_memory_mapped_copy_on_write(split_graph, tmp_path):
+    """Workers serving one file share its pages; writing into an array changes neither file nor other loads."""
+    import mmap
+
+    path = tmp_path / "graph.npz"
+    split_graph.save(path)
+    loaded = CompiledGraph.load(path)
+
+    def mapped(a: np.ndarray) -> bool:
+        while a is not None:
+            if isinstance(a, mmap.mmap):
+                return True
+            a = getattr(a, "base", None)
+        return False
+
+    big = [k for k, a in loaded.arrays.items() if a.size > 0]
+    assert big and all(mapped(loaded.arrays[k]) for k in big)
+    assert all(type(a) is np.ndarray for a in loaded.arrays.values())
+    before = float(loaded.arrays["edge_len"][0])
+    loaded.arrays["edge_len"][0] = -1.0
+    assert float(CompiledGraph.load(path).arrays["edge_len"][0]) == before
+
+
+def test_a_compressed_graph_file_loads_too(split_graph, tmp_path):
+    path = tmp_path / "graph.npz"
+    split_graph.save(path)
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    np.savez_compressed(tmp_path / "small.npz", **arrays)
+    loaded = CompiledGraph.load(tmp_path / "small.npz")
+    assert np.array_equal(loaded.arrays["edge_len"], split_graph.arrays["edge_len"])
+
+
 def test_load_rejects_other_files(tmp_path):
     osm = tmp_path / "map.osm"
     shutil.copy(SPLIT, osm)
