@@ -15,8 +15,16 @@ servers search in parallel.
 
 from __future__ import annotations
 
-import numpy as np
-from numba import njit
+import os
+import tempfile
+
+# numba caches next to this file, else in the user's cache directory, and refuses to run when it can
+# write to neither (a read-only install under a user without a home): give it a folder that works.
+if "NUMBA_CACHE_DIR" not in os.environ and not os.access(os.path.dirname(os.path.abspath(__file__)), os.W_OK):
+    os.environ["NUMBA_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), "lotse-numba-cache")
+
+import numpy as np  # noqa: E402
+from numba import njit  # noqa: E402
 
 SOURCE = -1  # predecessor of a start state: the virtual source
 UNSEEN = -2  # predecessor of a state not reached
