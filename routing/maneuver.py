@@ -55,7 +55,8 @@ class Steps:
 
     count: int | None = None  # None: count unknown
     direction: Literal["up", "down", "unknown"] = "unknown"  # in direction of travel
-    handrail: Literal["left", "right", "both", "center", "none", "unknown"] = "unknown"
+    # "yes": a handrail is mapped, on a side not given
+    handrail: Literal["left", "right", "both", "center", "yes", "none", "unknown"] = "unknown"
     ramp: Tristate = "unknown"
 
 
@@ -87,7 +88,10 @@ class Maneuver:
 
     Angles are degrees; ``turn_angle`` is signed (positive = right), ``bearing``
     is the heading after the maneuver, clockwise from north. ``distance_m`` is
-    the distance from this maneuver to the next one.
+    the distance from this maneuver to the next one; for a compound turn it is
+    the distance to its first further part, each part's ``distance_m`` runs to
+    what follows that part, and :attr:`to_next_m` is the whole way to the next
+    maneuver.
     """
 
     kind: ManeuverKind
@@ -111,7 +115,13 @@ class Maneuver:
     cardinal: str | None = None  # n, ne, e, se, s, sw, w, nw (depart)
     side: Literal["left", "right", "ahead", "unknown"] | None = None  # arrive: where the goal is
     reference: str | None = None  # depart: street or landmark the direction is relative to
+    reference_kind: str | None = None  # depart: the reference's kind when a place (bus_stop, station, ...)
     duration_s: float | None = None
+
+    @property
+    def to_next_m(self) -> float:
+        """Metres from this maneuver's point to the next maneuver's, over every part of a compound turn."""
+        return self.distance_m + sum(part.distance_m for part in self.compound)
 
 
 @dataclass
@@ -125,8 +135,9 @@ class RouteSummary:
     signals_with_sound: int = 0
     signals_sound_unknown: int = 0
     zebras: int = 0
-    unmarked_crossings: int = 0
-    unknown_crossings: int = 0
+    unmarked_crossings: int = 0  # mapped as crossings without any marking (control "none")
+    unmapped_crossings: int = 0  # at junctions where no crossing is mapped: their kind is not known
+    unknown_crossings: int = 0  # mapped crossings of unknown kind
     marked_crossings: int = 0
     uncontrolled_crossings: int = 0
     flights_of_steps: list[Steps] = field(default_factory=list)
@@ -134,3 +145,5 @@ class RouteSummary:
     # On street-centreline maps the walker's side of a street is unknown: moves that cross a street
     # from one side but not from the other are not among ``crossings``; this says how many there may be.
     side_dependent_crossings: int = 0
+    # the route is shorter than a step or two and starts where the destination is: nothing to walk
+    already_there: bool = False

@@ -62,6 +62,8 @@ CASES = {
                         steps=Steps(count=1, direction="down", handrail="none")),
     "steps_both": M("steps", way_kind="steps", distance_m=10,
                     steps=Steps(count=24, direction="down", handrail="both", ramp="yes")),
+    "steps_handrail_side_unknown": M("steps", way_kind="steps", distance_m=9,
+                                     steps=Steps(count=24, direction="up", handrail="yes", ramp="yes")),
     "elevator": M("elevator", way_kind="elevator", distance_m=30),
     "enter_area": M("enter_area", street="Stiftsplatz", way_kind="pedestrian_area", turn_angle=30, clock=1,
                     distance_m=40),
@@ -69,6 +71,10 @@ CASES = {
     "leave_area": M("leave_area", street_before="Stiftsplatz", street="Alte Straße", turn_angle=80, clock=3,
                     distance_m=55),
     "leave_area_unnamed": M("leave_area", way_kind="sidewalk", distance_m=25),
+    "enter_area_uturn": M("enter_area", street="Marktplatz", street_before="Marktplatz", way_kind="pedestrian_area",
+                          turn_angle=-180, clock=6, modifier="uturn", distance_m=36),
+    "leave_area_uturn": M("leave_area", street_before="Marktplatz", way_kind="footway", turn_angle=175, clock=6,
+                          modifier="uturn", distance_m=20),
     "landmark": M("landmark", street="Alte Straße", distance_m=30, landmarks=[
         Landmark(kind="bus_stop", label="Bushaltestelle Rathaus", label_en="Rathaus bus stop", side="right")]),
     "landmark_beacon": M("landmark", street="Alte Straße", distance_m=30, landmarks=[
@@ -300,13 +306,13 @@ GOLDEN_RELATIVE = {
         'Now take the lift.',
         'Continue 30 metres.'),
     ('enter_area', 'de'): (
-        'In 30 Metern beginnt der Stiftsplatz, eine offene Fläche.',
-        'Jetzt betreten Sie den Stiftsplatz, eine offene Fläche. Orientierung schwierig.',
-        'Weiter 40 Meter halb rechts über den Stiftsplatz.'),
+        'In 30 Metern halb rechts auf den Stiftsplatz, eine offene Fläche.',
+        'Jetzt halb rechts auf den Stiftsplatz, eine offene Fläche. Orientierung schwierig.',
+        'Weiter 40 Meter geradeaus über den Stiftsplatz.'),
     ('enter_area', 'en'): (
-        'In 30 metres you reach Stiftsplatz, an open area.',
-        'Now you enter Stiftsplatz, an open area. Orientation is difficult.',
-        'Continue 40 metres slightly right across Stiftsplatz.'),
+        'In 30 metres, turn slightly right and enter Stiftsplatz, an open area.',
+        'Now turn slightly right and enter Stiftsplatz, an open area. Orientation is difficult.',
+        'Continue 40 metres straight ahead across Stiftsplatz.'),
     ('enter_area_unnamed', 'de'): (
         'In 30 Metern beginnt ein offener Platz.',
         'Jetzt betreten Sie einen offenen Platz. Orientierung schwierig.',
@@ -316,11 +322,11 @@ GOLDEN_RELATIVE = {
         'Now you enter an open square. Orientation is difficult.',
         'Continue 25 metres straight ahead across the square.'),
     ('leave_area', 'de'): (
-        'In 30 Metern verlassen Sie den Stiftsplatz.',
+        'In 30 Metern verlassen Sie den Stiftsplatz, rechts in die Alte Straße.',
         'Jetzt verlassen Sie den Stiftsplatz, rechts in die Alte Straße.',
         'Weiter 55 Meter auf der Alten Straße.'),
     ('leave_area', 'en'): (
-        'In 30 metres you leave Stiftsplatz.',
+        'In 30 metres, leave Stiftsplatz and turn right onto Alte Straße.',
         'Now leave Stiftsplatz and turn right onto Alte Straße.',
         'Continue 55 metres on Alte Straße.'),
     ('leave_area_unnamed', 'de'): (
@@ -447,19 +453,19 @@ GOLDEN_CLOCK = {
         "Now turn towards 9 o'clock, then immediately turn towards 3 o'clock onto Pariser Straße.",
         'Continue 210 metres on Pariser Straße.'),
     ('enter_area', 'de'): (
-        'In 30 Metern beginnt der Stiftsplatz, eine offene Fläche.',
-        'Jetzt betreten Sie den Stiftsplatz, eine offene Fläche. Orientierung schwierig.',
-        'Weiter 40 Meter Richtung ein Uhr über den Stiftsplatz.'),
+        'In 30 Metern Richtung ein Uhr auf den Stiftsplatz, eine offene Fläche.',
+        'Jetzt Richtung ein Uhr auf den Stiftsplatz, eine offene Fläche. Orientierung schwierig.',
+        'Weiter 40 Meter geradeaus über den Stiftsplatz.'),
     ('enter_area', 'en'): (
-        'In 30 metres you reach Stiftsplatz, an open area.',
-        'Now you enter Stiftsplatz, an open area. Orientation is difficult.',
-        "Continue 40 metres towards 1 o'clock across Stiftsplatz."),
+        "In 30 metres, turn towards 1 o'clock and enter Stiftsplatz, an open area.",
+        "Now turn towards 1 o'clock and enter Stiftsplatz, an open area. Orientation is difficult.",
+        'Continue 40 metres straight ahead across Stiftsplatz.'),
     ('leave_area', 'de'): (
-        'In 30 Metern verlassen Sie den Stiftsplatz.',
+        'In 30 Metern verlassen Sie den Stiftsplatz, Richtung 3 Uhr in die Alte Straße.',
         'Jetzt verlassen Sie den Stiftsplatz, Richtung 3 Uhr in die Alte Straße.',
         'Weiter 55 Meter auf der Alten Straße.'),
     ('leave_area', 'en'): (
-        'In 30 metres you leave Stiftsplatz.',
+        "In 30 metres, leave Stiftsplatz and turn towards 3 o'clock onto Alte Straße.",
         "Now leave Stiftsplatz and turn towards 3 o'clock onto Alte Straße.",
         'Continue 55 metres on Alte Straße.'),
     ('landmark', 'de'): (
@@ -723,6 +729,33 @@ SUMMARIES = {
         RouteSummary(distance_m=500, duration_s=400, crossings=2, signals=2, signals_sound_unknown=2),
         "Route: 500 Meter, etwa 7 Minuten. Zwei Ampeln, bei beiden ist das Blindensignal unbekannt.",
         "Route: 500 metres, about 7 minutes. Two traffic lights, acoustic signal unknown at both."),
+    # a junction where nothing is mapped is not known to be unmarked: said apart from mapped unmarked crossings
+    "unmapped_apart_from_unmarked": (
+        RouteSummary(distance_m=600, duration_s=480, crossings=5, unmarked_crossings=1, unmapped_crossings=4,
+                     side_dependent_crossings=6),
+        "Route: 600 Meter, etwa 8 Minuten. Eine Überquerung ohne Überweg. Vier Überquerungen ohne verzeichneten "
+        "Überweg. Je nach Straßenseite kommen bis zu sechs weitere Straßen hinzu.",
+        "Route: 600 metres, about 8 minutes. One unmarked crossing. Four streets to cross where no crossing is "
+        "mapped. Depending on the side of the street, up to six more streets to cross."),
+    "one_unmapped_one_maybe": (
+        RouteSummary(distance_m=100, duration_s=80, crossings=1, unmapped_crossings=1, side_dependent_crossings=1,
+                     flights_of_steps=[Steps(count=24, handrail="yes")]),
+        "Route: 100 Meter, etwa eine Minute. Eine Überquerung ohne verzeichneten Überweg. Je nach Straßenseite "
+        "kommt möglicherweise eine weitere Straße hinzu. Eine Treppe mit 24 Stufen und Handlauf.",
+        "Route: 100 metres, about 1 minute. One street to cross where no crossing is mapped. Depending on the "
+        "side of the street, possibly one more street to cross. One staircase with 24 steps and a handrail."),
+    "only_maybe_one": (
+        RouteSummary(distance_m=100, duration_s=80, side_dependent_crossings=1),
+        "Route: 100 Meter, etwa eine Minute. Je nach Straßenseite überqueren Sie möglicherweise eine Straße.",
+        "Route: 100 metres, about 1 minute. Depending on the side of the street, you may have to cross one "
+        "street."),
+    "only_maybe_two": (
+        RouteSummary(distance_m=100, duration_s=80, side_dependent_crossings=2),
+        "Route: 100 Meter, etwa eine Minute. Je nach Straßenseite überqueren Sie bis zu zwei Straßen.",
+        "Route: 100 metres, about 1 minute. Depending on the side of the street, up to two streets to cross."),
+    "already_there": (
+        RouteSummary(distance_m=0.4, duration_s=0.3, already_there=True),
+        "Sie sind bereits am Ziel.", "You are already at your destination."),
 }
 
 
@@ -852,3 +885,71 @@ def test_every_obstacle_kind_has_words_in_both_languages():
     from voice import lang_de, lang_en
 
     assert set(KINDS) <= set(lang_de.HAZARDS) and set(KINDS) <= set(lang_en.HAZARDS)
+
+
+# --- review rules: distances, handrails, open areas, nothing to walk ----------
+
+def _compound_route():
+    """Depart, 'rechts und gleich danach links' (11 m to its second part, 61 m from there), a crossing, arrive."""
+    compound = M("turn", way_kind="footway", turn_angle=90, clock=3, distance_m=11.3,
+                 compound=[M("turn", street="Richard-Wagner-Straße", turn_angle=-90, clock=9, distance_m=60.9)])
+    cross = M("cross", street="Richard-Wagner-Straße", distance_m=95.9,
+              crossing=Crossing(street="Logenstraße", control="signals"))
+    return [M("depart", way_kind="footway", cardinal="n", distance_m=19.0), compound, cross,
+            M("arrive", side="ahead", distance_m=0.0)]
+
+
+def test_distances_after_a_compound_turn_run_over_all_its_parts():
+    route = _compound_route()
+    assert route[1].to_next_m == pytest.approx(72.2)
+    assert sum(m.to_next_m for m in route) == pytest.approx(19.0 + 72.2 + 95.9)  # the route's length
+    far = render(route, "de", announce_m=200)
+    # each pre-announcement: from the previous maneuver's point to this one
+    assert [g.pre_distance_m for g in far] == [None, 19.0, pytest.approx(72.2), 95.9]
+    assert far[2].pre == "In 70 Metern überqueren Sie die Logenstraße an der Ampel."
+    near = render(route, "de")
+    assert near[2].pre.startswith("In 30 Metern überqueren Sie die Logenstraße")
+    # after the turn: from its last part on
+    assert near[1].post == "Weiter 60 Meter auf der Richard-Wagner-Straße."
+    assert render(route, "en")[1].post == "Continue 60 metres on Richard-Wagner-Straße."
+
+
+def test_a_handrail_of_unknown_side_is_a_handrail():
+    case = CASES["steps_handrail_side_unknown"]
+    assert say(case, "de").main == ("Jetzt die Treppe hinauf, 24 Stufen, mit Handlauf, mit Rampe. "
+                                    "Seite des Handlaufs unbekannt.")
+    assert say(case, "en").main == ("Now go up the stairs, 24 steps, with a handrail, with ramp. "
+                                    "Side of the handrail unknown.")
+    both = say(M("steps", steps=Steps(direction="down", handrail="yes")), "de").main
+    assert both == "Jetzt die Treppe hinab, mit Handlauf. Stufenzahl und Seite des Handlaufs unbekannt."
+    assert "Handlauf unbekannt" not in both
+    assert "Handlauf unbekannt" not in summarise(RouteSummary(100, 80, flights_of_steps=[Steps(handrail="yes")]))
+
+
+@pytest.mark.parametrize("lang, main", [
+    ("de", "Jetzt umdrehen und auf den Marktplatz, eine offene Fläche. Orientierung schwierig."),
+    ("en", "Now turn around and enter Marktplatz, an open area. Orientation is difficult.")])
+def test_entering_an_area_says_the_turn(lang, main):
+    g = say(CASES["enter_area_uturn"], lang)
+    assert g.main == main
+    assert ("umdrehen" if lang == "de" else "turn around") in g.pre
+    assert "zurück" not in g.post and "back" not in g.post  # once turned, the way runs straight on
+    left = say(M("enter_area", street="Marktplatz", way_kind="pedestrian_area", turn_angle=-90), lang)
+    assert ("links" if lang == "de" else "left") in left.main and ("links" if lang == "de" else "left") in left.pre
+    straight = say(M("enter_area", street="Marktplatz", way_kind="pedestrian_area", turn_angle=5), lang)
+    assert straight.main.startswith("Jetzt betreten Sie" if lang == "de" else "Now you enter")
+
+
+def test_leaving_an_area_says_the_turn():
+    assert say(CASES["leave_area_uturn"], "de").main == "Jetzt umdrehen und den Marktplatz verlassen, in den Fußweg."
+    assert say(CASES["leave_area_uturn"], "en").main == "Now turn around and leave Marktplatz onto the footpath."
+    assert say(CASES["leave_area_uturn"], "de").pre == "In 30 Metern umdrehen und den Marktplatz verlassen, in den Fußweg."
+
+
+@pytest.mark.parametrize("lang, text", [("de", "Sie sind bereits am Ziel."),
+                                        ("en", "You are already at your destination.")])
+def test_nothing_to_walk_is_one_sentence(lang, text):
+    """A route whose only maneuver is the arrival: no distance, no direction, no 'in one metre'."""
+    (g,) = render([M("arrive", side="ahead", distance_m=0.0)], lang)
+    assert g.texts() == ("", text, "")
+    assert summarise(RouteSummary(distance_m=0.0, duration_s=0.0, already_there=True), lang) == text

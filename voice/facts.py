@@ -100,29 +100,39 @@ def _kerb(c: Crossing, f: CrossingFacts) -> None:
         f.unknown.append("kerb")
 
 
+HANDRAIL_VALUES = ("left", "right", "both", "center", "yes", "none")
+
+
 @dataclass
 class StepsFacts:
     """A flight of steps: count, up/down (None when unknown), handrail, unknowns."""
 
     count: int | None
     direction: str | None  # up, down, None
-    handrail: str  # left, right, both, center, none, unknown
+    handrail: str  # left, right, both, center, yes (side unknown), none, unknown
     ramp: bool
-    unknown: list[str] = field(default_factory=list)  # count, handrail
+    unknown: list[str] = field(default_factory=list)  # count, handrail, handrail_side
 
 
 def steps_facts(s: Steps | None) -> StepsFacts:
     """Normalise a Steps record; a count of 0 or less is treated as unknown."""
     s = s or Steps()
     count = s.count if isinstance(s.count, int) and s.count > 0 else None
-    handrail = s.handrail if s.handrail in ("left", "right", "both", "center", "none") else "unknown"
+    handrail = s.handrail if s.handrail in HANDRAIL_VALUES else "unknown"
     f = StepsFacts(count, s.direction if s.direction in ("up", "down") else None,
                    handrail, s.ramp == "yes")
     if count is None:
         f.unknown.append("count")
     if handrail == "unknown":
         f.unknown.append("handrail")
+    elif handrail == "yes":
+        f.unknown.append("handrail_side")  # a handrail is there; only its side is not known
     return f
+
+
+def has_handrail(f: StepsFacts) -> bool:
+    """A handrail is known to be there, on whichever side."""
+    return f.handrail in ("left", "right", "both", "center", "yes")
 
 
 def is_beacon(lm: Landmark) -> bool:
@@ -136,7 +146,5 @@ def ends_here(m: Maneuver) -> bool:
 
 
 def compound_distance(m: Maneuver) -> float:
-    """Distance walked after a compound turn: the last part's, else the whole maneuver's."""
-    if m.compound and m.compound[-1].distance_m > 0:
-        return m.compound[-1].distance_m
-    return m.distance_m
+    """Distance walked after a turn: for a compound turn, from its last part to the next maneuver."""
+    return m.compound[-1].distance_m if m.compound else m.distance_m

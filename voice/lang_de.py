@@ -12,7 +12,7 @@ from routing.maneuver import Crossing, Hazard, Landmark, Maneuver, RouteSummary,
 
 from .abbrev import expand_text
 from .directions import cardinal_of, clock_of, modifier_of
-from .facts import compound_distance, crossing_facts, ends_here, is_beacon, steps_facts
+from .facts import compound_distance, crossing_facts, ends_here, has_handrail, is_beacon, steps_facts
 from .german import UNNAMED, NounPhrase, landmark_phrase, normalise_name, street_head, street_phrase
 from .sentences import clean_free_text, join, listing
 from .style import Style
@@ -226,7 +226,7 @@ def depart(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
     pre = f"Ihre Route beginnt{on}" if on else "Ihre Route beginnt hier"
     main = [f"Gehen Sie nach {_CARDINAL[cardinal_of(m)]}{on}"]
     if m.reference:
-        ref = _reference_phrase(m.reference)
+        ref = _reference_phrase(m.reference, m.reference_kind)
         main.append(f"mit Blick {ref.to} ist das {position(m, st)}")
     text = join(*main)
     if m.steps is not None:  # the route begins on steps: say them at once
@@ -234,7 +234,10 @@ def depart(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
     return join(pre), text, post_text(m, st)
 
 
-def _reference_phrase(name: str) -> NounPhrase:
+def _reference_phrase(name: str, kind: str | None = None) -> NounPhrase:
+    """A place is said as it is when passed ('zur Bushaltestelle Herrenberg ZOB'), a street by its name."""
+    if kind:
+        return landmark_phrase(spoken_label(Landmark(kind=kind, label=name)))
     return street_phrase(name) if street_head(normalise_name(name)) else landmark_phrase(name)
 
 
@@ -344,8 +347,8 @@ def _kerb_words(kind: str | None, cm: int | None) -> str:
 
 
 HANDRAIL = {"left": "Handlauf links", "right": "Handlauf rechts", "both": "Handlauf auf beiden Seiten",
-            "center": "Handlauf in der Mitte", "none": "kein Handlauf"}
-_STEPS_UNKNOWN = {"count": "Stufenzahl", "handrail": "Handlauf"}
+            "center": "Handlauf in der Mitte", "yes": "mit Handlauf", "none": "kein Handlauf"}
+_STEPS_UNKNOWN = {"count": "Stufenzahl", "handrail": "Handlauf", "handrail_side": "Seite des Handlaufs"}
 
 
 def steps_details(s: Steps | None) -> tuple[list[str], list[str]]:
@@ -379,23 +382,37 @@ def elevator(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str
 
 
 def enter_area(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
+    """Where the way turns onto the area, the turn is the instruction: 'Jetzt links auf den Marktplatz, ...'."""
     area = street_phrase(m.street, m.way_kind or "pedestrian_area")
+    mod = modifier_of(m)
     if m.street:
-        pre = f"{_in(pre_d, st)} beginnt {area.nom}, eine offene Fläche"
-        main = join(f"jetzt betreten Sie {area.acc}, eine offene Fläche", "Orientierung schwierig")
+        into, what = f"{area.into}, eine offene Fläche", f"{area.nom}, eine offene Fläche"
+        enters = f"betreten Sie {area.acc}, eine offene Fläche"
     else:
         area = UNNAMED["pedestrian_area"]
-        pre = f"{_in(pre_d, st)} beginnt ein offener Platz"
-        main = join("jetzt betreten Sie einen offenen Platz", "Orientierung schwierig")
-    post = join(f"weiter {distance(m.distance_m, st, 'acc')} {heading(m, st)} {area.over}")
-    return join(pre), main, post
+        into, what, enters = "auf einen offenen Platz", "ein offener Platz", "betreten Sie einen offenen Platz"
+    if mod == "straight":
+        pre, main = f"{_in(pre_d, st)} beginnt {what}", f"jetzt {enters}"
+    else:
+        turn = "umdrehen und" if mod == "uturn" else heading(m, st)
+        pre, main = f"{_in(pre_d, st)} {turn} {into}", f"jetzt {turn} {into}"
+    # after the turn onto it, the way runs straight across until the next maneuver
+    post = join(f"weiter {distance(m.distance_m, st, 'acc')} geradeaus {area.over}")
+    return join(pre), join(main, "Orientierung schwierig"), post
 
 
 def leave_area(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
+    """The turn off the area is said early, too: 'In 30 Metern verlassen Sie den Marktplatz, rechts in ...'."""
     area = street_phrase(m.street_before, "pedestrian_area") if m.street_before else UNNAMED["pedestrian_area"]
     into = f" {way_of(m).into}" if has_way(m) else ""
-    return (join(f"{_in(pre_d, st)} verlassen Sie {area.acc}"),
-            join(f"jetzt verlassen Sie {area.acc}, {heading(m, st)}{into}"), post_text(m, st))
+    mod = modifier_of(m)
+    if mod == "uturn":
+        move = f"umdrehen {AND} {area.acc} verlassen" + (f",{into}" if into else "")
+        return join(f"{_in(pre_d, st)} {move}"), join(f"jetzt {move}"), post_text(m, st)
+    pre = f"{_in(pre_d, st)} verlassen Sie {area.acc}"
+    if mod != "straight":
+        pre += f", {heading(m, st)}{into}"
+    return join(pre), join(f"jetzt verlassen Sie {area.acc}, {heading(m, st)}{into}"), post_text(m, st)
 
 
 def landmark(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
@@ -421,7 +438,12 @@ def hazard(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
     return join(*pre), join(*main), post_text(m, st)
 
 
+ALREADY_THERE = "Sie sind bereits am Ziel"
+
+
 def arrive(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
+    if pre_d is None:  # arrival is the first maneuver: there is nothing to walk
+        return "", join(ALREADY_THERE), ""
     side = m.side if m.side in _SIDE_CLOCK else None
     pre = f"{_in(pre_d, st)} erreichen Sie Ihr Ziel"
     if side is None:
@@ -491,13 +513,13 @@ def _attach(head: str, details: str) -> str:
 def _flight(s: Steps) -> str:
     f = steps_facts(s)
     count = f"mit {stufen(f.count, 'dat')}" if f.count else ""
-    if f.handrail in ("left", "right", "both", "center"):
+    if has_handrail(f):
         rail = f"{AND} Handlauf" if count else "mit Handlauf"
     elif f.handrail == "none":
         rail = "ohne Handlauf"
     else:
         rail = ""
-    unknown = listing([_STEPS_UNKNOWN[k] for k in f.unknown], AND)
+    unknown = listing([_STEPS_UNKNOWN[k] for k in f.unknown if k != "handrail_side"], AND)
     text = " ".join(x for x in (count, rail) if x)
     if unknown:
         text = f"{text}, {unknown} unbekannt" if text else f"{unknown} unbekannt"
@@ -509,11 +531,14 @@ _ORDINALS = ("erste", "zweite", "dritte")
 
 def summary(s: RouteSummary, st: Style) -> str:
     """'Route: 850 Meter, etwa 12 Minuten. 3 Ampeln, alle mit Blindensignal. ...'"""
+    if s.already_there:
+        return join(ALREADY_THERE)
     out = [f"Route: {distance(s.distance_m, st, 'nom')}, {duration(s.duration_s)}"]
     maybe = s.side_dependent_crossings
-    if s.crossings <= 0 and maybe > 0:
-        out.append(f"je nach Straßenseite überqueren Sie bis zu {count_word(maybe, 'f', 'acc')} "
-                   f"{'Straße' if maybe == 1 else 'Straßen'}")
+    if s.crossings <= 0 and maybe == 1:  # "bis zu eine Straße" is no German: one is a possibility, not a bound
+        out.append("je nach Straßenseite überqueren Sie möglicherweise eine Straße")
+    elif s.crossings <= 0 and maybe > 1:
+        out.append(f"je nach Straßenseite überqueren Sie bis zu {count_word(maybe)} Straßen")
     elif s.crossings <= 0:
         out.append("keine Straße zu überqueren")
     else:
@@ -524,10 +549,15 @@ def summary(s: RouteSummary, st: Style) -> str:
         if s.unmarked_crossings > 0:
             n = s.unmarked_crossings
             out.append(_cap(f"{count_word(n, 'f')} {'Überquerung' if n == 1 else 'Überquerungen'} ohne Überweg"))
+        if s.unmapped_crossings > 0:  # nothing mapped there: not known to be unmarked
+            n = s.unmapped_crossings
+            out.append(_cap(f"{count_word(n, 'f')} {'Überquerung' if n == 1 else 'Überquerungen'} "
+                            "ohne verzeichneten Überweg"))
         if s.unknown_crossings > 0:
             n = s.unknown_crossings
             out.append(_cap(f"{count_word(n, 'f')} {'Überquerung' if n == 1 else 'Überquerungen'} unbekannter Art"))
-        rest = s.crossings - s.signals - s.zebras - s.unmarked_crossings - s.unknown_crossings
+        rest = (s.crossings - s.signals - s.zebras - s.unmarked_crossings - s.unmapped_crossings
+                - s.unknown_crossings)
         if rest > 0:
             named = {"markiert": s.marked_crossings, "ungesichert": s.uncontrolled_crossings}
             for adjective, n in named.items():
@@ -537,9 +567,10 @@ def summary(s: RouteSummary, st: Style) -> str:
             other = rest - sum(named.values())
             if other > 0:
                 out.append("ein weiterer Überweg" if other == 1 else f"{count_word(other)} weitere Überwege")
-    if s.crossings > 0 and maybe > 0:
-        n = "eine weitere Straße" if maybe == 1 else f"{count_word(maybe)} weitere Straßen"
-        out.append(f"je nach Straßenseite kommen bis zu {n} hinzu")
+    if s.crossings > 0 and maybe == 1:
+        out.append("je nach Straßenseite kommt möglicherweise eine weitere Straße hinzu")
+    elif s.crossings > 0 and maybe > 1:
+        out.append(f"je nach Straßenseite kommen bis zu {count_word(maybe)} weitere Straßen hinzu")
     flights = s.flights_of_steps
     if len(flights) == 1:
         out.append(_attach("eine Treppe", _flight(flights[0])))

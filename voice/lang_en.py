@@ -10,7 +10,7 @@ from __future__ import annotations
 from routing.maneuver import Crossing, Hazard, Landmark, Maneuver, RouteSummary, Steps
 
 from .directions import cardinal_of, clock_of, modifier_of
-from .facts import compound_distance, crossing_facts, ends_here, is_beacon, steps_facts
+from .facts import compound_distance, crossing_facts, ends_here, has_handrail, is_beacon, steps_facts
 from .german import UNNAMED_ALIASES, normalise_name
 from .sentences import clean_free_text, join, listing
 from .style import Style
@@ -222,7 +222,8 @@ def depart(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
     main = [f"head {_CARDINAL[cardinal_of(m)]}{way}"]
     if m.reference:
         where = f"at {clock_words(clock_of(m))}" if _clocked(m, st) else _TOWARDS[modifier_of(m)]
-        main.append(f"facing {normalise_name(m.reference)}, that is {where}")
+        ref = label(Landmark(kind=m.reference_kind, label=m.reference)) if m.reference_kind else m.reference
+        main.append(f"facing {normalise_name(ref)}, that is {where}")
     text = join(*main)
     if m.steps is not None:  # the route begins on steps: say them at once
         text = f"{text} {steps(m, st, None)[1]}"
@@ -326,8 +327,9 @@ def cross(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
 
 
 HANDRAIL = {"left": "handrail on the left", "right": "handrail on the right",
-            "both": "handrails on both sides", "center": "handrail in the middle", "none": "no handrail"}
-_STEPS_UNKNOWN = {"count": "number of steps", "handrail": "handrail"}
+            "both": "handrails on both sides", "center": "handrail in the middle", "yes": "with a handrail",
+            "none": "no handrail"}
+_STEPS_UNKNOWN = {"count": "number of steps", "handrail": "handrail", "handrail_side": "side of the handrail"}
 
 
 def steps(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
@@ -354,23 +356,34 @@ def elevator(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str
 
 
 def enter_area(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
+    """Where the way turns onto the area, the turn is the instruction: 'Now turn left and enter ...'."""
     if m.street:
         name = normalise_name(m.street)
-        pre = f"{_in(pre_d, st)} you reach {name}, an open area"
-        main = join(f"now you enter {name}, an open area", "orientation is difficult")
+        what = f"{name}, an open area"
     else:
-        name = "the square"
-        pre = f"{_in(pre_d, st)} you reach an open square"
-        main = join("now you enter an open square", "orientation is difficult")
-    post = join(f"continue {distance(m.distance_m, st)} {way_words(m, st)} across {name}")
-    return join(pre), main, post
+        name, what = "the square", "an open square"
+    if modifier_of(m) == "straight":
+        pre, main = f"{_in(pre_d, st)} you reach {what}", f"now you enter {what}"
+    else:
+        move = f"{turn_move(m, st)} and enter {what}"
+        pre, main = f"{_in(pre_d, st)}, {move}", f"now {move}"
+    # after the turn onto it, the way runs straight across until the next maneuver
+    post = join(f"continue {distance(m.distance_m, st)} straight ahead across {name}")
+    return join(pre), join(main, "orientation is difficult"), post
 
 
 def leave_area(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
+    """The turn off the area is said early, too: 'In 30 metres, leave Marktplatz and turn right ...'."""
     area = normalise_name(m.street_before) if m.street_before else "the square"
     into = f" {onto(m)}" if has_way(m) else ""
-    return (join(f"{_in(pre_d, st)} you leave {area}"),
-            join(f"now leave {area} and {turn_move(m, st)}{into}"), post_text(m, st))
+    mod = modifier_of(m)
+    if mod == "uturn":
+        move = f"turn around and leave {area}{into}"
+        return join(f"{_in(pre_d, st)}, {move}"), join(f"now {move}"), post_text(m, st)
+    pre = f"{_in(pre_d, st)} you leave {area}"
+    if mod != "straight":
+        pre = f"{_in(pre_d, st)}, leave {area} and {turn_move(m, st)}{into}"
+    return join(pre), join(f"now leave {area} and {turn_move(m, st)}{into}"), post_text(m, st)
 
 
 def landmark(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
@@ -394,7 +407,12 @@ def hazard(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
     return join(*pre), join(*main), post_text(m, st)
 
 
+ALREADY_THERE = "You are already at your destination"
+
+
 def arrive(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
+    if pre_d is None:  # arrival is the first maneuver: there is nothing to walk
+        return "", join(ALREADY_THERE), ""
     side = m.side if m.side in _SIDE_CLOCK else None
     pre = f"{_in(pre_d, st)} you reach your destination"
     if side is None:
@@ -454,13 +472,13 @@ def _signals(n: int, w: int, u: int) -> str:
 def _flight(s: Steps) -> str:
     f = steps_facts(s)
     count = f"with {plural(f.count, 'step', 'steps')}" if f.count else ""
-    if f.handrail in ("left", "right", "both", "center"):
+    if has_handrail(f):
         rail = f"{AND} a handrail" if count else "with a handrail"
     elif f.handrail == "none":
         rail = "without handrail"
     else:
         rail = ""
-    unknown = listing([_STEPS_UNKNOWN[k] for k in f.unknown], AND)
+    unknown = listing([_STEPS_UNKNOWN[k] for k in f.unknown if k != "handrail_side"], AND)
     text = " ".join(x for x in (count, rail) if x)
     if unknown:
         text = f"{text}, {unknown} unknown" if text else f"{unknown} unknown"
@@ -478,11 +496,14 @@ _ORDINALS = ("first", "second", "third")
 
 def summary(s: RouteSummary, st: Style) -> str:
     """'Route: 850 metres, about 12 minutes. Three traffic lights, all with acoustic signal. ...'"""
+    if s.already_there:
+        return join(ALREADY_THERE)
     out = [f"Route: {distance(s.distance_m, st)}, {duration(s.duration_s)}"]
     maybe = s.side_dependent_crossings
-    if s.crossings <= 0 and maybe > 0:
-        out.append(f"depending on the side of the street, up to {count_word(maybe)} "
-                   f"{'street' if maybe == 1 else 'streets'} to cross")
+    if s.crossings <= 0 and maybe == 1:  # "up to one street" is no bound: one is a possibility
+        out.append("depending on the side of the street, you may have to cross one street")
+    elif s.crossings <= 0 and maybe > 1:
+        out.append(f"depending on the side of the street, up to {count_word(maybe)} streets to cross")
     elif s.crossings <= 0:
         out.append("no streets to cross")
     else:
@@ -490,10 +511,13 @@ def summary(s: RouteSummary, st: Style) -> str:
             out.append(_signals(s.signals, s.signals_with_sound, s.signals_sound_unknown))
         for n, one, many in ((s.zebras, "zebra crossing", "zebra crossings"),
                              (s.unmarked_crossings, "unmarked crossing", "unmarked crossings"),
+                             (s.unmapped_crossings, "street to cross where no crossing is mapped",
+                              "streets to cross where no crossing is mapped"),
                              (s.unknown_crossings, "crossing of unknown type", "crossings of unknown type")):
             if n > 0:
                 out.append(_cap(f"{count_word(n)} {one if n == 1 else many}"))
-        rest = s.crossings - s.signals - s.zebras - s.unmarked_crossings - s.unknown_crossings
+        rest = (s.crossings - s.signals - s.zebras - s.unmarked_crossings - s.unmapped_crossings
+                - s.unknown_crossings)
         if rest > 0:
             named = {"marked": s.marked_crossings, "uncontrolled": s.uncontrolled_crossings}
             for adjective, n in named.items():
@@ -502,9 +526,10 @@ def summary(s: RouteSummary, st: Style) -> str:
             other = rest - sum(named.values())
             if other > 0:
                 out.append(_cap(f"{count_word(other)} other {'crossing' if other == 1 else 'crossings'}"))
-    if s.crossings > 0 and maybe > 0:
-        out.append(f"depending on the side of the street, up to {count_word(maybe)} more "
-                   f"{'street' if maybe == 1 else 'streets'} to cross")
+    if s.crossings > 0 and maybe == 1:
+        out.append("depending on the side of the street, possibly one more street to cross")
+    elif s.crossings > 0 and maybe > 1:
+        out.append(f"depending on the side of the street, up to {count_word(maybe)} more streets to cross")
     flights = s.flights_of_steps
     if len(flights) == 1:
         out.append(_attach("one staircase", _flight(flights[0])))

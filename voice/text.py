@@ -66,7 +66,8 @@ def render(
     out: list[Guidance] = []
     previous: Maneuver | None = None
     for m in maneuvers:
-        pre_d = None if previous is None else min(st.announce_m, max(0.0, previous.distance_m))
+        # the approach runs from the previous maneuver's point, over all parts of a compound turn
+        pre_d = None if previous is None else min(st.announce_m, max(0.0, previous.to_next_m))
         pre, main, post = cat.texts(m, st, pre_d)
         out.append(Guidance(pre, main, post, m.kind, pre_d))
         previous = m
