@@ -11,7 +11,12 @@ Rules, each chosen for a listener who cannot see the map:
 * every crossing of a road is its own maneuver with what is known about it;
 * a new street name without a turn is said ("name change") when both names
   are known, so the walker can check where they are;
-* arrival says on which side the requested point lies.
+* arrival says on which side the requested point lies;
+* a route with nothing to walk (start and goal within a step or two) is one
+  arrival;
+* a place is announced once: same-name stops within
+  :data:`routing.places.GROUP_RADIUS_M` (a stop's platforms) are one place,
+  said where the route first meets it, or at the goal when it is there.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from routing.graph import NO_CROSSING, CompiledGraph, decode
 from routing import tags as T
 from routing.geo import LocalFrame
 from routing.maneuver import Crossing, Landmark, Maneuver, Steps
+from routing.placenames import normalise
+from routing.places import GROUP_RADIUS_M
 from routing.route import Route
 
 STRAIGHT_DEG = 25.0  # below this a change of heading is not a turn
@@ -41,6 +48,9 @@ LANDMARK_KINDS = ("bus_stop", "stop", "station")
 BEACON_AT_M = 6.0  # a beacon farther from the route (e.g. across the road) is not where the walker is
 SHADOW_M = 10.0  # a stop this close to an extra landmark (a beacon at it) is said once, by the beacon's label
 REFERENCE_MIN_M, REFERENCE_MAX_M = 8.0, 40.0  # a depart reference is close, but not where one stands
+HERE_M = 5.0  # a landmark this close after a maneuver is said at its point ("Hier ist ...")
+ALREADY_THERE_M = 2.0  # a route shorter than this has nothing to walk ...
+ALREADY_THERE_GAP_M = 8.0  # ... when the points asked for are this close (the live guidance's arrival radius)
 
 CARDINALS = ("n", "ne", "e", "se", "s", "sw", "w", "nw")
 
@@ -207,6 +217,8 @@ def find_maneuvers(graph: CompiledGraph, route: Route,
     the build), as dicts with ``lat``, ``lon``, ``kind``, ``name`` and
     optionally ``label_en`` and ``id``; they are attached like stops.
     """
+    if already_there(route):
+        return [_already_there(graph, route)]
     segs = _segments(graph, route)
     if not segs:
         return []
@@ -222,7 +234,6 @@ def find_maneuvers(graph: CompiledGraph, route: Route,
         kind="depart", location=first.location, distance_m=0.0, bearing=round(first.bearing_in, 1),
         street=first.name, way_kind=first.kind, cardinal=cardinal(first.bearing_in),
         steps=_steps(graph, first) if first.kind == "steps" else None,
-        **_depart_reference(graph, route, first.bearing_in),
     ), 0.0)
     pending_angle = 0.0  # heading change carried over a wiggle
     at_kerb, inside = _crossing_ways(graph, segs)
@@ -279,6 +290,9 @@ def find_maneuvers(graph: CompiledGraph, route: Route,
     ), route.distance_m)
     _merge_compounds(out, at)
     _attach_landmarks(graph, route, out, at, extra_landmarks)
+    here = {normalise(lm.label) for lm in out[0].landmarks if (lm.distance_m or 0.0) <= HERE_M}
+    for key, value in _depart_reference(graph, route, first.bearing_in, exclude=here).items():
+        setattr(out[0], key, value)
     for i, m in enumerate(out):
         m.distance_m = round(at[i + 1] - at[i], 1) if i + 1 < len(out) else 0.0
         if m.compound:  # each part runs to what follows it: the first to the second turn, ...
@@ -288,27 +302,50 @@ def find_maneuvers(graph: CompiledGraph, route: Route,
     return out
 
 
-def _depart_reference(graph: CompiledGraph, route: Route, heading: float) -> dict:
+def already_there(route: Route) -> bool:
+    """Nothing to walk: the route is shorter than :data:`ALREADY_THERE_M` and the points asked for are close.
+
+    (Two points far apart that snap onto the same spot of the network are not "already there".)
+    """
+    if route.distance_m >= ALREADY_THERE_M:
+        return False
+    (alat, alon), (blat, blon) = route.origin, route.destination
+    return float(haversine_m(alat, alon, blat, blon)) < ALREADY_THERE_GAP_M
+
+
+def _already_there(graph: CompiledGraph, route: Route) -> Maneuver:
+    """The one maneuver of a route with nothing to walk: arrival, where the walker stands."""
+    segs = _segments(graph, route)
+    last = segs[-1] if segs else None
+    return Maneuver(kind="arrive", location=(route.snapped_destination[1], route.snapped_destination[0]),
+                    distance_m=0.0, bearing=round(last.bearing_out, 1) if last else 0.0,
+                    street=last.name if last else None, way_kind=last.kind if last else None, side="ahead")
+
+
+def _depart_reference(graph: CompiledGraph, route: Route, heading: float, exclude: set[str] = frozenset()) -> dict:
     """A recognisable place near the start, and the walking direction relative to facing it.
 
     "Mit Blick zur Bushaltestelle Rathaus ist das auf 3 Uhr" helps a walker who
     knows where they stand but not where north is. Only places between
     :data:`REFERENCE_MIN_M` and :data:`REFERENCE_MAX_M` away serve: standing on
-    a place gives no direction, and a far one cannot be pointed at.
+    a place gives no direction, and a far one cannot be pointed at. Measured
+    from where the route starts, as the sides of landmarks are; a place whose
+    name is in ``exclude`` (normalised: a place said to be here) is where the
+    walker stands, whichever of its platforms is nearest.
     """
-    lat, lon = route.origin
+    lat, lon = route.snapped_origin
     places, lats, lons = _landmark_places(graph)
     if not places:
         return {}
     d = haversine_m(lat, lon, lats, lons)
-    d = np.where((d >= REFERENCE_MIN_M) & (d <= REFERENCE_MAX_M), d, np.inf)
-    i = int(np.argmin(d))
-    if not np.isfinite(d[i]):
+    near = np.flatnonzero((d >= REFERENCE_MIN_M) & (d <= REFERENCE_MAX_M))
+    near = [int(i) for i in near[np.argsort(d[near])] if normalise(places[int(i)]["name"]) not in exclude]
+    if not near:
         return {}
-    place = places[i]
+    place = places[near[0]]
     angle = turn_angle_deg(bearing_deg(lat, lon, place["lat"], place["lon"]), heading)
-    return {"reference": place["name"], "turn_angle": round(angle, 1), "clock": clock_from_angle(angle),
-            "modifier": modifier(angle)}
+    return {"reference": place["name"], "reference_kind": place.get("kind"), "turn_angle": round(angle, 1),
+            "clock": clock_from_angle(angle), "modifier": modifier(angle)}
 
 
 def _arrival_side(route: Route, heading: float) -> str:
@@ -354,7 +391,11 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
                       extra: Sequence[Mapping[str, Any]] = ()) -> None:
     """Add stops and ``extra`` points near the route to the maneuver before them, with their side.
 
-    Those at the goal go to arrive.
+    Those at the goal go to arrive. Same-name places within
+    :data:`routing.places.GROUP_RADIUS_M` of each other are one place (a
+    stop's platforms, a stop named after the station it serves): it is said
+    once, at the goal when one of them is there, else where the route first
+    passes one.
     """
     import shapely
 
@@ -375,15 +416,19 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
     px, py = frame.to_xy(np.array([p["lat"] for p in places]), np.array([p["lon"] for p in places]))
     near = np.flatnonzero((px > min(x) - LANDMARK_M) & (px < max(x) + LANDMARK_M)
                           & (py > min(y) - LANDMARK_M) & (py < max(y) + LANDMARK_M))
+    passed: list[tuple[int, float, bool]] = []  # (place, along the route, at the goal)
     for i in near:
         point = shapely.Point(px[i], py[i])
         reach = BEACON_AT_M if places[i].get("kind") == "beacon" else LANDMARK_M
         if line.distance(point) > reach:  # a beacon says "Sie sind an ...": only where the walker really is
             continue
         along = line.project(point)
+        end_gap = float(haversine_m(places[i]["lat"], places[i]["lon"], *route.snapped_destination))
+        passed.append((int(i), along, end_gap <= LANDMARK_M or along >= line.length - 1.0))
+    for i, along, at_goal in _once_per_place(passed, places, px, py):
+        point = shapely.Point(px[i], py[i])
         place = places[i]
-        end_gap = float(haversine_m(place["lat"], place["lon"], *route.snapped_destination))
-        if end_gap <= LANDMARK_M or along >= line.length - 1.0:
+        if at_goal:
             m = out[-1]
             side = _side(line, along, point)
             if side == "unknown":
@@ -398,6 +443,29 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
         ))
     for m in out:
         m.landmarks.sort(key=lambda lm: lm.distance_m or 0.0)
+
+
+def _once_per_place(passed: list[tuple[int, float, bool]], places: list[dict], px: np.ndarray,
+                    py: np.ndarray) -> list[tuple[int, float, bool]]:
+    """One of each group of same-name places passed (within GROUP_RADIUS_M of each other, chained).
+
+    The one at the goal when there is one (the nearest to the end), else the first along the route.
+    """
+    by_name: dict[str, list[tuple[int, float, bool]]] = {}
+    for item in passed:
+        by_name.setdefault(normalise(places[item[0]]["name"]), []).append(item)
+    keep = []
+    for items in by_name.values():
+        groups: list[list[tuple[int, float, bool]]] = []
+        for item in sorted(items, key=lambda it: it[1]):
+            joined = [g for g in groups if any(math.hypot(px[item[0]] - px[o[0]], py[item[0]] - py[o[0]])
+                                                <= GROUP_RADIUS_M for o in g)]
+            merged = [item] + [o for g in joined for o in g]
+            groups = [g for g in groups if all(g is not j for j in joined)] + [merged]
+        for g in groups:
+            at_goal = [it for it in g if it[2]]
+            keep.append(max(at_goal, key=lambda it: it[1]) if at_goal else min(g, key=lambda it: it[1]))
+    return sorted(keep, key=lambda it: it[1])
 
 
 def _unshadowed(places: list[dict], extra: Sequence[Mapping[str, Any]], frame: LocalFrame) -> list[dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from routing.maneuvers import find_maneuvers, modifier
@@ -190,3 +191,86 @@ def test_a_crossing_that_depends_on_the_side_of_the_street_is_said_as_possible(d
     assert turn.side_crossing.street == "Pariser Straße" and turn.side_crossing.control == "signals"
     said = render(ms, lang="de", directions="relative")[ms.index(turn)].main
     assert "Je nach Straßenseite überqueren Sie dabei die Pariser Straße an der Ampel" in said
+
+
+# --- distances, places said once, nothing to walk (hand-made maps) ------------------
+
+def test_distances_add_up_and_each_runs_from_the_previous_maneuver_point(demo):
+    """A compound turn's parts included: the maneuvers' distances are the route, point to point."""
+    import shapely
+
+    from routing.geo import LocalFrame
+    from voice import render
+
+    graph, router, nodes = demo
+    route = router.plan((49.4430719, 7.7586169), (49.4438094, 7.7606916), "walk")  # stop Rathaus -> the steps
+    ms = find_maneuvers(graph, route)
+    assert any(m.compound for m in ms), "the route has a compound turn"
+    assert sum(m.to_next_m for m in ms) == pytest.approx(route.distance_m, abs=0.5)
+    frame = LocalFrame(float(route.coords[0, 0]), float(route.coords[0, 1]))
+    line = shapely.LineString(np.column_stack(frame.to_xy(route.coords[:, 0], route.coords[:, 1])))
+    along = 0.0
+    for m in ms:
+        points = [(m, along)] + [(part, along + m.distance_m + sum(p.distance_m for p in m.compound[:k]))
+                                 for k, part in enumerate(m.compound)]
+        for x, expected in points:
+            lon, lat = x.location
+            assert line.project(shapely.Point(*frame.to_xy(lat, lon))) == pytest.approx(expected, abs=1.0)
+        along += m.to_next_m
+    spoken = render(ms, "de", announce_m=500)
+    for prev, m, g in zip(ms, ms[1:], spoken[1:]):
+        assert g.pre_distance_m == pytest.approx(prev.to_next_m)
+
+
+def _stops_map(osm_doc, compile_xml, stops):
+    """A 400 m footway running east from (0, 0), with bus stops at the given (x, y, name)."""
+    nodes = {1: (0, 0), 2: (200, 0), 3: (400, 0)}
+    for k, (x, y, name) in enumerate(stops):
+        nodes[100 + k] = (x, y, {"highway": "bus_stop", "name": name})
+    xml = osm_doc(nodes, {10: ([1, 2, 3], {"highway": "footway"})})
+    graph = compile_xml(xml)
+    return graph, Router(graph), osm_doc.latlon
+
+
+def _said(ms, name):
+    return [(i, lm.side, lm.distance_m) for i, m in enumerate(ms) for lm in m.landmarks if lm.label == name]
+
+
+def test_a_stop_with_several_platforms_is_said_once_where_the_route_meets_it(osm_doc, compile_xml):
+    graph, router, ll = _stops_map(osm_doc, compile_xml, [
+        (100, 8, "Altenzentrum"), (110, -8, "Altenzentrum"), (230, 8, "Altenzentrum"), (330, 8, "Parkstraße")])
+    ms = find_maneuvers(graph, router.plan(ll(0, 0), ll(400, 0), "walk"))
+    assert _said(ms, "Altenzentrum") == [(0, "left", pytest.approx(100, abs=1))]
+    assert len(_said(ms, "Parkstraße")) == 1
+
+
+def test_a_stop_at_the_goal_is_said_there_and_not_before(osm_doc, compile_xml):
+    graph, router, ll = _stops_map(osm_doc, compile_xml, [(100, 8, "Rathaus"), (232, 6, "Rathaus")])
+    ms = find_maneuvers(graph, router.plan(ll(0, 0), ll(240, 0), "walk"))
+    assert [i for i, _, _ in _said(ms, "Rathaus")] == [len(ms) - 1]
+
+
+def test_the_place_one_stands_at_is_no_direction_reference(osm_doc, compile_xml):
+    graph, router, ll = _stops_map(osm_doc, compile_xml, [(2, 6, "ZOB"), (-22, -6, "ZOB")])
+    depart = find_maneuvers(graph, router.plan(ll(0, 0), ll(400, 0), "walk"))[0]
+    assert [(lm.label, lm.side) for lm in depart.landmarks] == [("ZOB", "left")]
+    assert depart.reference is None
+
+
+def test_the_reference_and_the_landmark_agree_on_the_side(osm_doc, compile_xml):
+    """A stop on the left, 15 m on: facing it, the way lies to the right."""
+    graph, router, ll = _stops_map(osm_doc, compile_xml, [(12, 10, "Marktplatz")])
+    depart = find_maneuvers(graph, router.plan(ll(0, 0), ll(400, 0), "walk"))[0]
+    assert [(lm.side, lm.distance_m) for lm in depart.landmarks] == [("left", pytest.approx(12, abs=1))]
+    assert (depart.reference, depart.reference_kind) == ("Marktplatz", "bus_stop")
+    assert 0 < depart.turn_angle < 90 and depart.modifier in ("slight_right", "right")
+
+
+def test_nothing_to_walk_is_one_arrival(osm_doc, compile_xml):
+    graph, router, ll = _stops_map(osm_doc, compile_xml, [])
+    ms = find_maneuvers(graph, router.plan(ll(50, 1), ll(50, 1), "walk"))
+    assert [(m.kind, m.distance_m, m.side) for m in ms] == [("arrive", 0.0, "ahead")]
+    ms = find_maneuvers(graph, router.plan(ll(50, 0), ll(51.5, 0), "walk"))
+    assert [m.kind for m in ms] == ["arrive"]
+    ms = find_maneuvers(graph, router.plan(ll(50, 0), ll(53, 0), "walk"))
+    assert [m.kind for m in ms] == ["depart", "arrive"]
