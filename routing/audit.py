@@ -12,6 +12,7 @@ from typing import Any
 
 from routing.graph import NO_CROSSING, CompiledGraph, code, decode
 from routing.maneuver import Crossing, Maneuver, RouteSummary, Steps
+from routing.maneuvers import already_there
 from routing.route import Route
 
 
@@ -92,6 +93,10 @@ def audit_route(graph: CompiledGraph, route: Route, maneuvers: list[Maneuver]) -
     * ``crossings_implied`` and ``major_road_crossings_implied``: streets
       crossed at an unknown place, seen only from the sides a route joins
       and leaves a street centreline (:func:`implied_crossings`);
+    * ``side_dependent_crossings``: the streets the walker may cross besides
+      ``crossings``, depending on the side of the street they walk on (the
+      implied ones among them); the figure the summary speaks
+      (:func:`side_dependent_crossings`);
     * ``steps``: flights, total steps (where counted), flights with / without
       / unknown handrail, flights of unknown count;
     * ``turns`` (as announced, compound turns counted each), ``barriers``;
@@ -150,6 +155,7 @@ def audit_route(graph: CompiledGraph, route: Route, maneuvers: list[Maneuver]) -
         "major_road_crossings_without_signals": major_unsignalised,
         "crossings_implied": implied,
         "major_road_crossings_implied": implied_major,
+        "side_dependent_crossings": side_dependent_crossings(graph, route, implied),
         "steps": {
             "flights": len(flights),
             "total_steps": sum(s.count or 0 for s in flights),
@@ -170,15 +176,16 @@ def audit_route(graph: CompiledGraph, route: Route, maneuvers: list[Maneuver]) -
     }
 
 
-def side_dependent_crossings(graph: CompiledGraph, route: Route) -> int:
+def side_dependent_crossings(graph: CompiledGraph, route: Route, implied: int | None = None) -> int:
     """Moves of the route that cross a street from one side of the street walked but not from the other.
 
-    Plus the side switches of :func:`implied_crossings`. Said in the summary as
-    a possibility, never as a certainty: on centreline maps the side is unknown.
+    Plus the side switches of :func:`implied_crossings` (``implied``, when
+    already counted). Said in the summary as a possibility, never as a
+    certainty: on centreline maps the side is unknown.
     """
     uncertain = sum(1 for leg in route.legs
                     if leg.transition is not None and graph.trans_side_control[leg.transition] != NO_CROSSING)
-    return uncertain + implied_crossings(graph, route)[0]
+    return uncertain + (implied_crossings(graph, route)[0] if implied is None else implied)
 
 
 def summary_of(route: Route, maneuvers: list[Maneuver], graph: CompiledGraph | None = None) -> RouteSummary:
@@ -193,11 +200,14 @@ def summary_of(route: Route, maneuvers: list[Maneuver], graph: CompiledGraph | N
         signals_with_sound=sum(1 for c in signals if c.sound == "yes"),
         signals_sound_unknown=sum(1 for c in signals if c.sound == "unknown"),
         zebras=sum(1 for c in crossings if c.control == "zebra"),
-        unmarked_crossings=sum(1 for c in crossings if not c.mapped or c.control == "none"),
+        # nothing mapped at a junction is not known to be unmarked: counted apart
+        unmarked_crossings=sum(1 for c in crossings if c.mapped and c.control == "none"),
+        unmapped_crossings=sum(1 for c in crossings if not c.mapped),
         unknown_crossings=sum(1 for c in crossings if c.mapped and c.control == "unknown"),
         marked_crossings=sum(1 for c in crossings if c.mapped and c.control == "marked"),
         uncontrolled_crossings=sum(1 for c in crossings if c.mapped and c.control == "uncontrolled"),
         flights_of_steps=steps_of(maneuvers),
         hazards=[h for m in maneuvers for h in m.hazards],
         side_dependent_crossings=side_dependent_crossings(graph, route) if graph is not None else 0,
+        already_there=already_there(route),
     )

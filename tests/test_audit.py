@@ -103,7 +103,7 @@ def test_every_key_is_always_present(demo):
     assert set(a) == set(b)
     for key in ("crossings", "crossings_by_control", "crossings_by_aid", "crossings_unknown_kind",
                 "major_road_crossings_without_signals", "steps", "turns", "rough_surface_m", "hazards",
-                "detour_factor", "crossings_implied"):
+                "detour_factor", "crossings_implied", "side_dependent_crossings"):
         assert key in a
 
 
@@ -193,3 +193,63 @@ def test_route_response_carries_audit_and_alternatives():
     assert alt_audit["major_road_crossings_without_signals"] == 1 and alt_audit["detour_factor"] == 1.0
     none = client.post("/api/v1/routes", json={**body, "alternatives": 0}).get_json()
     assert none["alternatives"] == []
+
+
+# ---------------------------------------------------------------------------
+# the summary says what the audit counts
+# ---------------------------------------------------------------------------
+
+def test_a_junction_where_nothing_is_mapped_is_not_an_unmarked_crossing(demo):
+    from routing.audit import summary_of
+    from voice import summarise
+
+    g = demo.graph
+    route = demo.plan(at(g, 130), at(g, 131), "walk")
+    ms = find_maneuvers(g, route)
+    assert audit_route(g, route, ms)["crossings_by_control"]["unmapped"] == 1
+    s = summary_of(route, ms, g)
+    assert (s.unmarked_crossings, s.unmapped_crossings, s.unknown_crossings) == (0, 1, 0)
+    assert "Eine Überquerung ohne verzeichneten Überweg." in summarise(s, "de")
+    assert "unmarked" not in summarise(s, "en")
+
+
+def test_the_audit_carries_the_side_dependent_count_the_summary_speaks(demo, osm_doc, compile_xml):
+    from routing.audit import summary_of
+
+    g = demo.graph
+    route = demo.plan((49.44301, 7.7570), (49.4430899, 7.7608299), "blind_cane")
+    ms = find_maneuvers(g, route)
+    a = audit_route(g, route, ms)
+    assert a["side_dependent_crossings"] == summary_of(route, ms, g).side_dependent_crossings == 2
+    xml = osm_doc(  # a side switch on a centreline: implied, and among the side-dependent ones
+        {1: (0, 60), 2: (0, 0), 3: (40, 0), 4: (40, -60), 8: (-200, 0), 9: (240, 0)},
+        {10: ([8, 2, 3, 9], {"highway": "primary", "name": "Bundesstraße"}),
+         20: ([1, 2], {"highway": "footway"}), 21: ([3, 4], {"highway": "footway"})})
+    router = Router(compile_xml(xml))
+    route = router.plan(at(router.graph, 1), at(router.graph, 4), "walk")
+    ms = find_maneuvers(router.graph, route)
+    a = audit_route(router.graph, route, ms)
+    assert a["crossings_implied"] == 1
+    assert a["side_dependent_crossings"] == summary_of(route, ms, router.graph).side_dependent_crossings >= 1
+
+
+def test_a_handrail_of_unknown_side_is_counted_and_said_as_a_handrail(osm_doc, compile_xml):
+    from routing.audit import summary_of
+    from voice import render, summarise
+
+    xml = osm_doc({1: (0, 0), 2: (30, 0), 3: (40, 0), 4: (70, 0)}, {
+        10: ([1, 2], {"highway": "footway"}),
+        11: ([2, 3], {"highway": "steps", "step_count": "24", "incline": "up", "handrail": "yes"}),
+        12: ([3, 4], {"highway": "footway"})})
+    router = Router(compile_xml(xml))
+    route = router.plan(at(router.graph, 1), at(router.graph, 4), "blind_cane")
+    ms = find_maneuvers(router.graph, route)
+    (flight,) = [m for m in ms if m.kind == "steps"]
+    assert flight.steps.handrail == "yes"
+    a = audit_route(router.graph, route, ms)["steps"]
+    assert (a["with_handrail"], a["handrail_unknown"]) == (1, 0)
+    summary = summarise(summary_of(route, ms, router.graph), "de")
+    main = render(ms, "de")[ms.index(flight)].main
+    assert "Eine Treppe mit 24 Stufen und Handlauf." in summary and "Handlauf unbekannt" not in summary
+    assert "mit Handlauf" in main and "Seite des Handlaufs unbekannt" in main
+    assert "Handlauf unbekannt" not in main.replace("Seite des Handlaufs unbekannt", "")
