@@ -47,16 +47,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     beacon_registry.install(app)  # the registry, and beacon positioning for live guidance ("lotse.locate")
     problems.register(app)
     api.register(app)
-    logging.getLogger("werkzeug").addFilter(_QueryStringFilter())
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, _QueryStringFilter) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(_QueryStringFilter())
     return app
 
 
-class _QueryStringFilter(logging.Filter):
-    """Drop query strings from access logs: they may carry positions."""
+_QUERY = re.compile(r"\?\S*")
+#: A session id is a bearer secret (it reads the session's last position): never in a log.
+_SESSION_ID = re.compile(r"(/sessions/)[^/?\s\"]+")
 
-    _query = re.compile(r"\?\S*")
+
+def redact_path(text: str) -> str:
+    """``text`` (a path, a request line, a log message) without query strings and session ids."""
+    return _SESSION_ID.sub(r"\1<id>", _QUERY.sub("", text))
+
+
+class _QueryStringFilter(logging.Filter):
+    """Drop query strings (they may carry positions) and session ids from the dev server's access log."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
-            record.args = (self._query.sub("", record.args[0]),) + record.args[1:]
+        if isinstance(record.msg, str):
+            record.msg = _SESSION_ID.sub(r"\1<id>", record.msg)
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(redact_path(a) if isinstance(a, str) else a for a in record.args)
         return True
