@@ -7,6 +7,7 @@ document. Unexpected exceptions become a 500 problem without internals.
 
 from __future__ import annotations
 
+import json as _json
 import logging
 from typing import Any
 
@@ -42,6 +43,9 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "method-not-allowed": (405, "Method not allowed"),
     "unsupported-media-type": (415, "Unsupported media type"),
     "payload-too-large": (413, "Request body too large"),
+    "uri-too-long": (414, "Request URI too long"),
+    "headers-too-large": (431, "Request headers too large"),
+    "bad-request": (400, "Malformed HTTP request"),
     "unauthorized": (401, "Missing or invalid API key"),
     "forbidden": (403, "This API key may not do that"),
     "internal-error": (500, "Internal server error"),
@@ -49,7 +53,8 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
 }
 
 _HTTP_SLUGS = {400: "malformed-json", 404: "not-found", 405: "method-not-allowed",
-               413: "payload-too-large", 415: "unsupported-media-type"}
+               413: "payload-too-large", 414: "uri-too-long", 415: "unsupported-media-type",
+               431: "headers-too-large"}
 
 
 class Problem(Exception):
@@ -76,8 +81,17 @@ class Problem(Exception):
 
 
 def problem_response(problem: Problem) -> Response:
-    """The HTTP response for a problem."""
-    return Response(json.dumps(problem.to_dict()), status=problem.status, mimetype="application/problem+json")
+    """The HTTP response for a problem.
+
+    Text that cannot be UTF-8 (a lone surrogate quoted from a request) is
+    sent as a JSON ``\\uXXXX`` escape instead of failing the answer.
+    """
+    body = problem.to_dict()
+    try:
+        data = json.dumps(body).encode("utf-8")
+    except UnicodeEncodeError:
+        data = _json.dumps(body, ensure_ascii=True, default=str).encode("ascii")
+    return Response(data, status=problem.status, mimetype="application/problem+json")
 
 
 def register(app: Flask) -> None:
@@ -91,7 +105,10 @@ def register(app: Flask) -> None:
     def _http(exc: HTTPException) -> Response:
         status = exc.code or 500
         slug = _HTTP_SLUGS.get(status, "internal-error" if status >= 500 else "invalid-request")
-        detail = exc.description or PROBLEM_TYPES[slug][1]
+        if status >= 500 and exc.description == type(exc).description:  # werkzeug's "... overloaded ..."
+            detail = "An unexpected error occurred; it has been logged."
+        else:
+            detail = exc.description or PROBLEM_TYPES[slug][1]
         return problem_response(Problem(slug, detail, status=status))
 
     @app.errorhandler(Exception)

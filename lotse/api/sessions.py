@@ -7,11 +7,11 @@ Residents need no key: the session id (128 random bits) is the capability.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 
 from lotse.api import schemas
 from lotse.api import session_schemas as S
-from lotse.api.spec import documented, validated_json
+from lotse.api.spec import documented, json_body, validate, validated_json
 from lotse.problems import Problem
 from lotse.sessions import sessions
 
@@ -39,9 +39,9 @@ def _purge_expired() -> None:
     tag="guidance",
 )
 def create_session():
-    peek = request.get_json(silent=True)
-    given_route = isinstance(peek, dict) and "route" in peek
-    body = validated_json(S.SESSION_FROM_ROUTE if given_route else S.SESSION_REQUEST)
+    body = json_body()
+    given_route = isinstance(body, dict) and "route" in body
+    validate(body, S.SESSION_FROM_ROUTE if given_route else S.SESSION_REQUEST)
     return jsonify(sessions().create(body)), 201
 
 
