@@ -7,13 +7,15 @@ geocoder (:mod:`lotse.geocoder`) only when the gazetteer knows nothing.
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, jsonify, request
 
-from routing.places import Candidate, Gazetteer, gazetteer_for
+from routing.places import KIND_ALIASES, Candidate, Gazetteer, gazetteer_for
 
 from lotse import geocoder
 from lotse.api import schemas
-from lotse.api.spec import documented
+from lotse.api.spec import documented, quote
 from lotse.problems import Problem
 
 bp = Blueprint("places", __name__)
@@ -68,8 +70,39 @@ def gazetteer() -> Gazetteer:
     return gaz
 
 
-def _kinds(value: str | None) -> list[str] | None:
-    kinds = [k.strip() for k in (value or "").split(",") if k.strip()]
+#: Kinds a filter may name besides those in the gazetteer: the OSM import's kinds and families
+#: (routing.osm_import._place_kind), streets, beacons, and the aliases of routing.places.
+BASE_KINDS = ("street", "square", "station", "stop", "bus_stop", *KIND_ALIASES, "building", "beacon")
+KIND_FAMILIES = ("amenity", "shop", "tourism", "office", "leisure", "historic")
+_FAMILY_VALUE = re.compile(r"[a-z]+:[a-z0-9_\-]+")
+_present: dict[tuple[int, int], frozenset[str]] = {}
+
+
+def _known_kinds(gaz: Gazetteer) -> frozenset[str]:
+    """Every kind a filter may name: the static vocabulary and the kinds (and families) in ``gaz``."""
+    key = (id(gaz), len(gaz))
+    known = _present.get(key)
+    if known is None:
+        kinds = {p.kind for p in gaz.entries}
+        known = frozenset((*BASE_KINDS, *KIND_FAMILIES, *kinds, *(k.split(":", 1)[0] for k in kinds)))
+        _present.clear()
+        _present[key] = known
+    return known
+
+
+def _kinds(value: object, gaz: Gazetteer, pointer: str) -> list[str] | None:
+    """The kinds of a comma-separated filter; an ``invalid-request`` problem naming any unknown kind."""
+    if value is None:
+        return None
+    kinds = [k.strip() for k in str(value).split(",") if k.strip()]
+    known = _known_kinds(gaz)
+    bad = [k for k in kinds if k not in known and not (_FAMILY_VALUE.fullmatch(k) and k.split(":")[0] in known)]
+    if bad:
+        shown = ", ".join(quote(k, 40) for k in bad[:5])
+        raise Problem("invalid-request", f"{pointer.strip('/').replace('/', '.')}: unknown kind {shown}; known: "
+                      f"{', '.join(BASE_KINDS)}, or a family such as {', '.join(KIND_FAMILIES)} alone or with "
+                      "a value (amenity:pharmacy, shop:bakery); several separated by commas.",
+                      pointer=pointer, errors=[{"pointer": pointer, "message": f"unknown kind {shown}"}])
     return kinds or None
 
 
@@ -92,7 +125,7 @@ def _online(query: str, limit: int) -> list[dict]:
                 "LOTSE_GEOCODER=nominatim is set, and then only when the built-in gazetteer finds nothing.",
     parameters=PARAMETERS,
     responses={200: ("Candidates, best first", PLACES_RESPONSE),
-               422: ("Missing or empty q, or a bad limit", schemas.PROBLEM)},
+               422: ("Missing or empty q, a bad limit or an unknown kind", schemas.PROBLEM)},
     tag="places",
 )
 def search_places():
@@ -109,7 +142,8 @@ def search_places():
         limit = 0
     if not 1 <= limit <= MAX_LIMIT:
         raise Problem("invalid-request", f"limit must be a whole number from 1 to {MAX_LIMIT}, not {raw_limit!r}.")
-    places = [c.to_dict() for c in gazetteer().search(q, limit, _kinds(request.args.get("kind")))]
+    gaz = gazetteer()
+    places = [c.to_dict() for c in gaz.search(q, limit, _kinds(request.args.get("kind"), gaz, "kind"))]
     if not places:
         places = _online(q, limit)
     return jsonify({"query": q, "places": places})
@@ -129,8 +163,9 @@ def resolve_place(point: dict, role: str) -> tuple[float, float]:
     geocoder, when switched on, is asked only when nothing matched at all.
     """
     query = str(point["place"]).strip()
-    kinds = _kinds(point.get("kind"))
-    res = gazetteer().resolve(query, kinds, max_candidates=MAX_PROBLEM_CANDIDATES)
+    gaz = gazetteer()
+    kinds = _kinds(point.get("kind"), gaz, f"/{role}/kind")
+    res = gaz.resolve(query, kinds, max_candidates=MAX_PROBLEM_CANDIDATES)
     if res.status == "unique":
         return res.candidates[0].lat, res.candidates[0].lon
     if res.status == "ambiguous":

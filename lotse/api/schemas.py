@@ -18,7 +18,8 @@ PLACE_POINT = {
     "properties": {
         "place": {"type": "string", "minLength": 1, "maxLength": 200,
                   "description": "a name searched in the gazetteer (GET /api/v1/places); it must match one place"},
-        "kind": {"type": "string", "description": "only places of these kinds (comma-separated), e.g. bus_stop"},
+        "kind": {"type": "string", "maxLength": 200,
+                 "description": "only places of these kinds (comma-separated), e.g. bus_stop; see GET /api/v1/places"},
     },
     "additionalProperties": False,
 }
