@@ -158,11 +158,11 @@ def whereami_text(w: WhereAmI, lang: str = "de", directions: str = "clock") -> s
     """The spoken answer to "where am I"."""
     parts = _street_sentences(w.street, w.accuracy_m, lang)
     parts.append(_here_sentence(w.at_junction, lang) or "")
-    parts.append(_junction_sentence(w.junction, w.heading, lang, directions) or "")
-    parts.append(_stop_sentence(w.stop, lang, directions) or "")
-    if w.heading is None:
+    if w.heading is None:  # before the first direction, so the walker knows how to take it
         parts.append("Ohne Gehrichtung sind Richtungen nach Himmelsrichtung angegeben" if lang == "de"
                      else "Without a heading, directions are given by compass")
+    parts.append(_junction_sentence(w.junction, w.heading, lang, directions) or "")
+    parts.append(_stop_sentence(w.stop, lang, directions) or "")
     return join(*parts)
 
 
