@@ -10,7 +10,6 @@ from lotse.api.schemas import PROBLEM
 from lotse.api.spec import documented
 from lotse.auth import require_role
 from lotse.db import get_db
-from lotse.problems import Problem
 from lotse.quality import quality_map
 from lotse.storage import audit
 
@@ -56,9 +55,7 @@ def audit_trail():
 @require_role("staff")
 def quality():
     kinds = params.choices("kind", QUALITY_KINDS)
-    value = request.args.get("limit", "500")
-    if not value.isdigit() or not 1 <= int(value) <= 10_000:
-        raise Problem("invalid-request", f"limit must be a whole number from 1 to 10000 (got '{value}')")
+    limit = params.limit(default=500, maximum=10_000)
     store = current_app.extensions["lotse.graphs"]
     sources = current_app.extensions.get("lotse.quality_sources", [])
-    return jsonify(quality_map(store.graph, current_app.config["DATA_DIR"], sources, kinds=kinds, limit=int(value)))
+    return jsonify(quality_map(store.graph, current_app.config["DATA_DIR"], sources, kinds=kinds, limit=limit))

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from flask import request
 
+from lotse.api.spec import quote
 from lotse.problems import Problem
 
 DEFAULT_LIMIT = 50
@@ -37,11 +38,20 @@ def query_time(name: str) -> datetime | None:
     return parse_time(value, name)
 
 
-def limit() -> int:
-    value = request.args.get("limit", str(DEFAULT_LIMIT))
-    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
-        raise Problem("invalid-request", f"limit must be a whole number from 1 to {MAX_LIMIT} (got '{value}')")
-    return int(value)
+def whole(value: str, low: int, high: int) -> int | None:
+    """``value`` as a whole number within ``low..high`` (ASCII digits only); None otherwise."""
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(high)) + 2:
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
+def limit(default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> int:
+    value = request.args.get("limit", str(default))
+    number = whole(value, 1, maximum)
+    if number is None:
+        raise Problem("invalid-request", f"limit must be a whole number from 1 to {maximum} (got {quote(value, 40)})")
+    return number
 
 
 def cursor() -> int | None:
@@ -49,9 +59,11 @@ def cursor() -> int | None:
     value = request.args.get("cursor")
     if value is None or value == "":
         return None
-    if not value.isdigit():
-        raise Problem("invalid-request", f"cursor '{value}' is not one this API returned: pass next_cursor as is")
-    return int(value)
+    number = whole(value, 0, 2 ** 63 - 1)  # ids are SQL integers
+    if number is None:
+        raise Problem("invalid-request", f"cursor {quote(value, 40)} is not one this API returned: "
+                      "pass next_cursor as is")
+    return number
 
 
 def bbox() -> tuple[float, float, float, float] | None:
