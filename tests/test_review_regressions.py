@@ -273,3 +273,13 @@ def test_huge_or_odd_limits_and_cursors_are_problems(app, path, query):
         return
     body = problem_of(response)
     assert len(body["detail"]) < 300
+
+
+@pytest.mark.parametrize("fmt", ["json", "junit", "html"])
+def test_a_suite_named_with_a_lone_surrogate_still_gets_its_report(app, fmt):
+    suite = ('{"name": "\\ud800", "scenarios": [{"name": "\\udfff", "from": %s, "to": %s}]}'
+             % (json.dumps(FROM), json.dumps(TO)))
+    headers = {"Authorization": f"Bearer {make_key(app, 'partner', 'review-partner')}"}
+    response = post_raw(app.test_client(), f"/api/v1/scenario-runs?format={fmt}", suite, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert "\\ud800" in response.get_data().decode("utf-8")

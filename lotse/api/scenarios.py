@@ -10,6 +10,8 @@ and its line).
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from lotse.api import schemas
@@ -100,7 +102,16 @@ def run_scenarios():
     run = run_suite(suite, app_route(app), beacon=app_beacon(app), graph=app_graph_info(app),
                     time_budget_s=TIME_BUDGET_S)
     if fmt == "junit":
-        return Response(junit_xml(run), mimetype=FORMATS[fmt])
+        return Response(_utf8(junit_xml(run)), mimetype=FORMATS[fmt])
     if fmt == "html":
-        return Response(run_html(run), mimetype=FORMATS[fmt])
-    return jsonify(run.to_dict())
+        return Response(_utf8(run_html(run)), mimetype=FORMATS[fmt])
+    report = run.to_dict()
+    try:
+        return jsonify(report)
+    except UnicodeEncodeError:  # a lone surrogate ("\\ud800") from the suite's names: sent as an escape
+        return Response(json.dumps(report, ensure_ascii=True), mimetype=FORMATS[fmt])
+
+
+def _utf8(text: str) -> bytes:
+    """``text`` as UTF-8; a lone surrogate from the suite (YAML and JSON allow "\\ud800") becomes ``\\ud800``."""
+    return text.encode("utf-8", "backslashreplace")
