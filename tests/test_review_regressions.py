@@ -266,10 +266,12 @@ def test_a_real_server_logs_no_session_id_and_answers_a_long_uri_with_a_problem(
                                    "cursor=99999999999999999999999", "cursor=²"],
                          ids=["huge-limit", "superscript-limit", "huge-cursor", "int64-cursor", "superscript-cursor"])
 def test_huge_or_odd_limits_and_cursors_are_problems(app, path, query):
+    if path.endswith("quality") and query.startswith("cursor"):
+        return  # no cursor there (and a 200 would compute the process-wide usage cache test_staff_quality checks)
     headers = {"Authorization": f"Bearer {make_key(app, 'admin', 'review-admin')}"}
     response = app.test_client().get(f"{path}?{query}", headers=headers)
-    if query.startswith("cursor") and (path.endswith("quality") or path.endswith("beacons")):
-        assert response.status_code == 200  # no cursor, or a beacon id (any text) as the cursor
+    if path.endswith("beacons") and query.startswith("cursor"):
+        assert response.status_code == 200  # the cursor is a beacon id: any text
         return
     body = problem_of(response)
     assert len(body["detail"]) < 300
