@@ -21,7 +21,7 @@ from voice.text import render, summarise
 def _step(m: Maneuver, text) -> dict[str, Any]:
     step: dict[str, Any] = {
         "kind": m.kind,
-        "distance_m": m.distance_m,
+        "distance_m": round(m.to_next_m, 1),  # to the next step: the steps' distances add up to the route
         "bearing": m.bearing,
         "turn_angle": m.turn_angle,
         "clock": m.clock,
@@ -36,8 +36,10 @@ def _step(m: Maneuver, text) -> dict[str, Any]:
     if m.kind == "arrive":
         step["side"] = m.side
     if m.compound:
+        # each further part with its distance from the part before it ("and after 8 m right")
+        gaps = [m.distance_m] + [c.distance_m for c in m.compound[:-1]]
         step["then"] = [{"modifier": c.modifier, "turn_angle": c.turn_angle, "street": c.street,
-                         "distance_m": c.distance_m} for c in m.compound]
+                         "distance_m": round(gap, 1)} for c, gap in zip(m.compound, gaps)]
     if m.crossing is not None:
         step["crossing"] = asdict(m.crossing)
     if m.side_crossing is not None:  # crossed only from the other side of the street: side unknown

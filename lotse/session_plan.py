@@ -46,11 +46,18 @@ def maneuver_from_step(step: dict[str, Any]) -> Maneuver:
     left empty: it is only needed for texts the step already has.
     """
     loc = (float(step["location"][0]), float(step["location"][1]))
-    compound = [Maneuver(kind="turn", location=loc, distance_m=float(c.get("distance_m") or 0.0), bearing=0.0,
+    then = step.get("then") or []
+    # A step's distance runs to the next step, each further part's from the part before it; a
+    # Maneuver's runs to its first further part, and each part's to what follows that part.
+    gaps = [float(c.get("distance_m") or 0.0) for c in then]
+    total = float(step["distance_m"])
+    own = gaps[0] if gaps else total
+    part_distances = gaps[1:] + ([max(total - sum(gaps), 0.0)] if gaps else [])
+    compound = [Maneuver(kind="turn", location=loc, distance_m=d, bearing=0.0,
                          turn_angle=float(c.get("turn_angle") or 0.0), street=c.get("street"),
-                         modifier=c.get("modifier")) for c in step.get("then") or []]
+                         modifier=c.get("modifier")) for c, d in zip(then, part_distances)]
     return Maneuver(
-        kind=step["kind"], location=loc, distance_m=float(step["distance_m"]), bearing=float(step["bearing"]),
+        kind=step["kind"], location=loc, distance_m=own, bearing=float(step["bearing"]),
         turn_angle=float(step.get("turn_angle") or 0.0), clock=int(step.get("clock") or 12),
         street=step.get("street"), way_kind=step.get("way_kind"), modifier=step.get("modifier"),
         compound=compound,

@@ -116,8 +116,11 @@ class SessionService:
         tracker = tracker_for(plan, settings["tracker"], None)
         narrator = Narrator(plan, settings)
         summary = described["route"]["properties"].get("summary")
-        speak = ([{"kind": "summary", "step": 0, "text": summary}] if summary else [])
-        speak += [narrator.say(e) for e in tracker.start()]
+        said = [narrator.say(e) for e in tracker.start()]
+        # nothing to walk: the summary and the arrival are the same sentence ("Sie sind bereits am Ziel.")
+        if summary and summary not in (item["text"] for item in said):
+            said.insert(0, {"kind": "summary", "step": 0, "text": summary})
+        speak = said
         now = utcnow()
         stored_request = {k: v for k, v in route_request.items() if k != "from"}  # no starting point kept
         row = GuidanceSession(

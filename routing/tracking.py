@@ -217,6 +217,9 @@ class RouteTracker:
         st.next_main = 1
         st.pre_said = 0
         events = [Event("main", 0, 0.0)]
+        if self.maneuvers[0].kind == "arrive":  # nothing to walk: the first word is the arrival
+            st.arrived = True
+            return events
         events += self._after_main(0, 0.0)
         return events
 

@@ -99,3 +99,26 @@ def test_no_english_words_in_german_guidance(client):
     words = {w.lower() for t in texts for w in re.findall(r"[^\W\d_]+", t)}
     leftovers = (words & english) - streets
     assert not leftovers, leftovers
+
+
+def test_step_distances_add_up_to_the_route_and_survive_a_round_trip(client):
+    """Each step's distance runs to the next step (a compound turn's parts counted from the part before):
+    the steps add up to the route, and a session rebuilt from the steps places every maneuver the same."""
+    from lotse.session_plan import maneuver_from_step
+
+    compounds = 0
+    for a, b in _pairs(client, 40, seed=11):
+        body = {"from": {"lat": a[0], "lon": a[1]}, "to": {"lat": b[0], "lon": b[1]}, "profile": "blind_cane"}
+        response = client.post("/api/v1/routes", json=body)
+        if response.status_code != 200:
+            continue
+        answer = response.get_json()
+        steps = answer["steps"]
+        total = answer["route"]["properties"]["distance_m"]
+        assert sum(s["distance_m"] for s in steps) == pytest.approx(total, abs=0.1 * len(steps) + 0.5)
+        for step in steps:
+            if step.get("then"):
+                compounds += 1
+                assert sum(part["distance_m"] for part in step["then"]) <= step["distance_m"] + 0.1
+            assert maneuver_from_step(step).to_next_m == pytest.approx(step["distance_m"], abs=0.05)
+    assert compounds > 0

@@ -373,3 +373,11 @@ def test_a_given_route_must_be_a_route_response(client):
     assert r.status_code == 422 and "depart" in r.get_json()["detail"]
     r = client.post("/api/v1/sessions", json={"route": good, "from": FROM})
     assert r.status_code == 422 and "from" in r.get_json()["detail"]
+
+
+def test_a_session_that_starts_at_the_goal_says_so_once_and_has_arrived(client):
+    body = _create(client, to=FROM)
+    texts = [item["text"] for item in body["speak"]]
+    assert texts == ["Sie sind bereits am Ziel."]
+    got = client.get(f"/api/v1/sessions/{body['id']}").get_json()
+    assert got["arrived"] is True
