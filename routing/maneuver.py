@@ -113,7 +113,8 @@ class Maneuver:
     landmarks: list[Landmark] = field(default_factory=list)
     hazards: list[Hazard] = field(default_factory=list)
     cardinal: str | None = None  # n, ne, e, se, s, sw, w, nw (depart)
-    side: Literal["left", "right", "ahead", "unknown"] | None = None  # arrive: where the goal is
+    # arrive: where the goal is; "area": the goal is a square, and it begins here
+    side: Literal["left", "right", "ahead", "unknown", "area"] | None = None
     reference: str | None = None  # depart: street or landmark the direction is relative to
     reference_kind: str | None = None  # depart: the reference's kind when a place (bus_stop, station, ...)
     duration_s: float | None = None

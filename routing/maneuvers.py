@@ -285,8 +285,10 @@ def find_maneuvers(graph: CompiledGraph, route: Route,
     last = segs[-1]
     emit(Maneuver(
         kind="arrive", location=(route.snapped_destination[1], route.snapped_destination[0]),
-        distance_m=0.0, bearing=round(last.bearing_out, 1), street=last.name, way_kind=last.kind,
-        side=_arrival_side(route, last.bearing_out),
+        distance_m=0.0, bearing=round(last.bearing_out, 1),
+        **({"street": route.arrived_area or None, "way_kind": "pedestrian_area", "side": "area"}
+           if route.arrived_area is not None else
+           {"street": last.name, "way_kind": last.kind, "side": _arrival_side(route, last.bearing_out)}),
     ), route.distance_m)
     _merge_compounds(out, at)
     _attach_landmarks(graph, route, out, at, extra_landmarks)

@@ -44,6 +44,8 @@ class Route:
     distance_m: float = 0.0
     duration_s: float = 0.0
     audit: dict[str, Any] = field(default_factory=dict)
+    # the destination was an area (a square) and the route ends where it meets it: its name ("" unnamed)
+    arrived_area: str | None = None
 
     def geojson_coordinates(self) -> list[list[float]]:
         """Coordinates in GeoJSON order ([lon, lat]), rounded to ~1 cm."""

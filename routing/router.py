@@ -50,7 +50,15 @@ class _Placed:
     starts: list[Endpoint]  # leaving the point in each walkable direction
     ends: list[Endpoint]  # arriving at the point from each direction
     arrivals: dict[int, Snap] = field(default_factory=dict)  # end states of a target area, and where they end
-    area_nodes: np.ndarray | None = None  # nodes of the target area, if the destination is one
+    area: "_Area | None" = None  # the target area, if the destination is one
+
+
+@dataclass(frozen=True)
+class _Area:
+    """A destination area (a square): its nodes, and its name ("" unnamed)."""
+
+    nodes: np.ndarray
+    name: str
 
 
 class Router:
@@ -82,15 +90,15 @@ class Router:
 
         return self.snapper.snap(lat, lon, self.max_snap_m, usable)
 
-    def _place(self, snap: Snap, costs: Costs, area_nodes: np.ndarray | None = None) -> _Placed:
-        """Start and end states at a snapped point; with ``area_nodes`` also arriving at any of those nodes."""
+    def _place(self, snap: Snap, costs: Costs, area: _Area | None = None) -> _Placed:
+        """Start and end states at a snapped point; with an ``area`` also arriving at any of its nodes."""
         placed = self._place_point(snap, costs)
-        if area_nodes is None or not len(area_nodes):
+        if area is None or not len(area.nodes):
             return placed
         g = self.graph
-        placed.area_nodes = area_nodes
+        placed.area = area
         known = {e.state for e in placed.ends}
-        for node in area_nodes.tolist():
+        for node in area.nodes.tolist():
             a, b = self._arriving_ptr[node], self._arriving_ptr[node + 1]
             for state in self._arriving[a:b].tolist():
                 if state in known or not np.isfinite(costs.state[state]):
@@ -109,6 +117,13 @@ class Router:
         g = self.graph
         edges = np.asarray([e for e in edges if 0 <= e < g.n_edges and g.edge_walkable[e]], dtype=np.int64)
         return np.unique(np.concatenate((g.edge_u[edges], g.edge_v[edges]))).astype(np.int64)
+
+    def _area(self, edges: Sequence[int]) -> _Area:
+        g = self.graph
+        names = [int(g.edge_name[e]) for e in edges if 0 <= e < g.n_edges and g.edge_name[e] >= 0]
+        strings = g.meta.get("strings", [])
+        name = strings[max(set(names), key=names.count)] if names and strings else ""
+        return _Area(self.area_nodes(edges), name)
 
     def _place_point(self, snap: Snap, costs: Costs) -> _Placed:
         g = self.graph
@@ -191,6 +206,7 @@ class Router:
             legs=legs, profile=profile.name, cost=best[0], origin=origin, destination=destination,
             snapped_origin=(a.snap.lat, a.snap.lon), snapped_destination=(end.lat, end.lon),
             coords=coords, distance_m=distance, duration_s=distance / float(profile["walking_speed"]),
+            arrived_area=b.area.name if b.area is not None else None,
         )
 
     def _direct(self, a: _Placed, b: _Placed, costs: Costs) -> tuple[float, list[Leg]] | None:
@@ -256,7 +272,7 @@ class Router:
             profile = resolve(profile)
         costs = self.costs.get(profile, overlay)
         a = self._place(self.snap(*origin, costs), costs)
-        area = self.area_nodes(arrive_on) if arrive_on else None
+        area = self._area(arrive_on) if arrive_on else None
         b = self._place(self.snap(*destination, costs), costs, area)
         best = self._route_between(a, b, costs, profile, origin, destination)
         walk: Route | None = best if profile.key == WALK.key else None
@@ -299,7 +315,7 @@ class Router:
             used = np.unique(np.concatenate([g.state_edge[[leg.state for leg in r.legs]] for r in routes]))
             dear = penalised(g, costs, g.edge_state[used].ravel(), factor, self.costs.plane)
             try:
-                route = self._route_between(self._place(a.snap, dear), self._place(b.snap, dear, b.area_nodes), dear,
+                route = self._route_between(self._place(a.snap, dear), self._place(b.snap, dear, b.area), dear,
                                             profile, origin, destination)
             except NoRouteError:
                 break

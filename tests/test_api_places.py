@@ -113,6 +113,17 @@ def test_route_from_coordinates_to_a_street_and_to_a_stop_by_kind(client):
     assert near(response.get_json()["route"]["geometry"]["coordinates"][-1], (49.4430719, 7.7586169), 15)
 
 
+def test_a_square_is_reached_where_the_route_meets_it(client):
+    """To the Marktplatz (an open area) from the pharmacy: the route ends at its ring, and says so."""
+    body = {"from": {"place": "Löwen-Apotheke"}, "to": {"place": "Marktplatz", "kind": "square"}}
+    square = client.post("/api/v1/routes", json=body).get_json()
+    arrive = square["steps"][-1]
+    assert arrive["side"] == "area" and "Hier beginnt der Marktplatz" in arrive["text"]["main"]
+    # the point that names the square lies farther along its ring: going there is longer
+    point = client.post("/api/v1/routes", json={**body, "to": square["to"]}).get_json()
+    assert square["route"]["properties"]["distance_m"] < point["route"]["properties"]["distance_m"]
+
+
 def test_ambiguous_word(client):
     body = assert_problem(client.post("/api/v1/routes", json={"from": {"place": "Altenhof"}, "to": {"place": "Rathaus"}}),
                           "ambiguous-place")

@@ -612,6 +612,7 @@ def test_a_square_as_destination_is_reached_at_its_edge(demo_router):
         to_square = demo_router.plan(origin, (square.lat, square.lon), resolve("blind_cane"),
                                      arrive_on=square.area_edges)
         assert to_square.cost <= to_point.cost + 1e-6
+        assert to_square.arrived_area == "Marktplatz" and to_point.arrived_area is None
         last = to_square.legs[-1]
         assert int(g.state_to[last.state]) in ring  # ends where it first meets the ring
         assert last.length_m == pytest.approx(float(g.edge_len[g.state_edge[last.state]]), abs=0.01)

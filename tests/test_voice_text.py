@@ -91,6 +91,7 @@ CASES = {
         Landmark(kind="entrance", label="Eingang Rathaus", label_en="the town hall entrance", side="right")]),
     "arrive_ahead": M("arrive", side="ahead", distance_m=0),
     "arrive_unknown": M("arrive", side="unknown", distance_m=0),
+    "arrive_square": M("arrive", side="area", street="Marktplatz", way_kind="pedestrian_area", distance_m=0),
 }
 
 
@@ -400,6 +401,14 @@ GOLDEN_RELATIVE = {
     ('arrive_unknown', 'en'): (
         'In 30 metres you reach your destination.',
         'You have reached your destination. Which side it is on is not known.',
+        'Route guidance has ended.'),
+    ('arrive_square', 'de'): (
+        'In 30 Metern erreichen Sie Ihr Ziel, den Marktplatz.',
+        'Sie haben Ihr Ziel erreicht. Hier beginnt der Marktplatz, eine offene Fläche.',
+        'Die Routenführung ist beendet.'),
+    ('arrive_square', 'en'): (
+        'In 30 metres you reach your destination, Marktplatz.',
+        'You have reached your destination. Marktplatz, an open area, begins here.',
         'Route guidance has ended.'),
 }
 

@@ -444,6 +444,12 @@ ALREADY_THERE = "Sie sind bereits am Ziel"
 def arrive(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
     if pre_d is None:  # arrival is the first maneuver: there is nothing to walk
         return "", join(ALREADY_THERE), ""
+    if m.side == "area":  # the goal is a square, reached where the route meets it
+        area = street_phrase(m.street, "pedestrian_area") if m.street else UNNAMED["pedestrian_area"]
+        main = ["Sie haben Ihr Ziel erreicht", f"hier beginnt {area.nom}, eine offene Fläche"]
+        main += [landmark_sentence(lm, st, "goal") for lm in m.landmarks]
+        return (join(f"{_in(pre_d, st)} erreichen Sie Ihr Ziel, {area.acc}"), join(*main),
+                join("die Routenführung ist beendet"))
     side = m.side if m.side in _SIDE_CLOCK else None
     pre = f"{_in(pre_d, st)} erreichen Sie Ihr Ziel"
     if side is None:

@@ -413,6 +413,12 @@ ALREADY_THERE = "You are already at your destination"
 def arrive(m: Maneuver, st: Style, pre_d: float | None) -> tuple[str, str, str]:
     if pre_d is None:  # arrival is the first maneuver: there is nothing to walk
         return "", join(ALREADY_THERE), ""
+    if m.side == "area":  # the goal is a square, reached where the route meets it
+        name = normalise_name(m.street) if m.street else "the square"
+        main = ["you have reached your destination", f"{name}, an open area, begins here"]
+        main += [landmark_sentence(lm, st, "goal") for lm in m.landmarks]
+        return (join(f"{_in(pre_d, st)} you reach your destination, {name}"), join(*main),
+                join("route guidance has ended"))
     side = m.side if m.side in _SIDE_CLOCK else None
     pre = f"{_in(pre_d, st)} you reach your destination"
     if side is None:

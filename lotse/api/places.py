@@ -154,6 +154,25 @@ def _describe(c: Candidate | dict) -> str:
     return f"{d.get('label') or d['name']} ({d['kind']})"
 
 
+def area_of(point: dict) -> tuple[int, ...]:
+    """The edges of the square a ``{"place": ...}`` point names (arriving at any is arriving), else ().
+
+    Only for a place that resolves uniquely; anything else is left to
+    :func:`resolve_place` to report.
+    """
+    if "place" not in point:
+        return ()
+    gaz = gazetteer()
+    try:
+        kinds = _kinds(point.get("kind"), gaz, "/to/kind")
+    except Problem:
+        return ()
+    res = gaz.resolve(str(point["place"]).strip(), kinds, max_candidates=MAX_PROBLEM_CANDIDATES)
+    if res.status != "unique":
+        return ()
+    return tuple(sorted({e for member in res.candidates[0].members for e in member.area_edges}))
+
+
 def resolve_place(point: dict, role: str) -> tuple[float, float]:
     """(lat, lon) of a ``{"place": ...}`` point, or an ``ambiguous-place`` / ``unknown-place`` problem.
 

@@ -13,7 +13,7 @@ from routing.snap import SnapError
 from voice.speech import DEFAULT_RATE
 
 from lotse.api import schemas
-from lotse.api.places import resolve_place
+from lotse.api.places import area_of, resolve_place
 from lotse.api.spec import documented, validated_json
 from lotse.audio import attach_audio
 from lotse.beacon_registry import get_registry, resolve_beacon
@@ -58,18 +58,22 @@ def plan_from_request(body: dict[str, Any], origin: tuple[float, float] | None =
         raise Problem("unknown-profile", str(exc)) from None
     origin = origin or resolve_point(body["from"], "from")
     destination = destination or resolve_point(body["to"], "to")
+    arrive_on = area_of(body["to"])  # a square: arrived where the route first meets it
     router = store.router
     obstacles = current_app.extensions["lotse.obstacles"].current()  # re-read only when staff changed obstacles
     try:
         route, alternatives = router.plan_with_alternatives(
-            origin, destination, profile, obstacles.overlay, alternatives=body.get("alternatives", 0))
+            origin, destination, profile, obstacles.overlay, alternatives=body.get("alternatives", 0),
+            arrive_on=arrive_on or None)
     except SnapError as exc:
         blocked = blocked_problem(router, origin, destination, profile, obstacles.overlay)
         raise blocked or Problem("point-off-network", str(exc), distance_m=exc.distance_m) from None
     except NoRouteError as exc:
         blocked = blocked_problem(router, origin, destination, profile, obstacles.overlay)
         raise blocked or Problem("no-route", str(exc)) from None
-    if (blocked := destination_problem(router, route, destination, profile, obstacles.overlay)) is not None:
+    # (a square is reached wherever the route meets it, so no way of it alone can block the arrival)
+    if not arrive_on and (blocked := destination_problem(router, route, destination, profile,
+                                                         obstacles.overlay)) is not None:
         raise blocked
     beacons = get_registry().current()  # re-read only when staff changed beacons
     speech = dict(lang=body.get("lang", "de"), units=body.get("units", "metres"),
