@@ -257,10 +257,15 @@ def run_combined(zone: Zone, rows: np.ndarray, index: BeaconIndex, params: Posit
 
 def fit(zone: Zone, rows: np.ndarray, index: BeaconIndex, params: PositioningParams,
         per_beacon: bool, size: int, radio_map: bool) -> Calibration:
-    """Calibrate on the given scans only; a spot is one phone's stop at one place, in scan order."""
-    rows = sorted(rows, key=lambda i: (zone.phone[i], zone.campaign[i], zone.place[i], zone.sample[i]))
+    """Calibrate on the given scans only; a spot is one phone's stop at one point, in scan order.
+
+    A spot is a visit (campaign, point number), not a place: UJI visits some places twice in a
+    campaign, and mixing two visits' scans in one window would make them look less correlated
+    than consecutive scans are.
+    """
+    rows = sorted(rows, key=lambda i: (zone.phone[i], zone.campaign[i], zone.point[i], zone.sample[i]))
     samples = [LabelledScan(zone.scans[i], *zone.truth[i],
-                            spot=f"{zone.phone[i]}-{zone.campaign[i]}-{zone.place[i]}") for i in rows]
+                            spot=f"{zone.phone[i]}-{zone.campaign[i]}-{zone.point[i]}") for i in rows]
     return calibrate(samples, index, per_beacon=per_beacon, combine=size, params=params, radio_map=radio_map)
 
 
