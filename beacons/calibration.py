@@ -21,9 +21,12 @@ uses the same uncensored model, so the fit stays consistent with it.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from pathlib import Path
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence, TextIO
 
 import numpy as np
 from scipy import sparse
@@ -35,7 +38,7 @@ from .params import ACCURACY_QUANTILE, PositioningParams
 from .positioning import BeaconIndex, NoPositionError, _Pool, locate, locate_many
 from .radiomap import RadioMap, fit_radio_map
 
-__all__ = ["LabelledScan", "Calibration", "CalibrationError", "calibrate"]
+__all__ = ["LabelledScan", "Calibration", "CalibrationError", "calibrate", "read_survey"]
 
 #: Prior sd (dB) of a beacon's own tx_power around the shared one: same
 #: hardware and settings differ little, so few readings must not move it far.
@@ -452,3 +455,47 @@ def _held_out_maps(rmap: RadioMap | None, samples: Sequence[LabelledScan]):
 def _quantile_scale(ratios: Sequence[float]) -> float:
     """The ``ACCURACY_QUANTILE`` of error/accuracy ratios, i.e. the factor giving that coverage."""
     return float(max(np.quantile(ratios, ACCURACY_QUANTILE), 1e-3))
+
+
+#: Columns of a survey CSV (one row per reading); ``spot`` is optional.
+SURVEY_COLUMNS = ("scan", "lat", "lon", "id", "rssi")
+
+
+def read_survey(source: str | Path | TextIO) -> list[LabelledScan]:
+    """Labelled scans from a survey CSV: one row per reading, ``scan,lat,lon,id,rssi[,spot]``.
+
+    Rows sharing ``scan`` are one scan (its position from its first row);
+    ``spot`` names a stop of the walk (consecutive scans at one place). A
+    scan that heard nothing can be given as a row with an empty ``id``.
+    What a surveying app records naturally, and what :func:`calibrate` takes.
+
+    Raises
+    ------
+    CalibrationError
+        Naming the line of the first malformed row.
+    """
+    if isinstance(source, (str, Path)):
+        with open(source, newline="", encoding="utf-8") as fh:
+            return read_survey(io.StringIO(fh.read()))
+    reader = csv.DictReader(source)
+    missing = [c for c in SURVEY_COLUMNS if c not in (reader.fieldnames or ())]
+    if missing:
+        raise CalibrationError(f"survey: missing column(s) {', '.join(missing)} "
+                               f"(expected {','.join(SURVEY_COLUMNS)}[,spot])")
+    scans: dict[str, dict[str, Any]] = {}
+    for line, row in enumerate(reader, start=2):
+        key = (row.get("scan") or "").strip()
+        if not key:
+            raise CalibrationError(f"survey line {line}: empty scan")
+        try:
+            lat, lon = float(row["lat"]), float(row["lon"])
+            rssi = None if not (row.get("id") or "").strip() else float(row["rssi"])
+        except (TypeError, ValueError):
+            raise CalibrationError(f"survey line {line}: lat, lon and rssi must be numbers") from None
+        if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+            raise CalibrationError(f"survey line {line}: ({row['lat']}, {row['lon']}) is not a position")
+        scan = scans.setdefault(key, {"lat": lat, "lon": lon, "spot": (row.get("spot") or "").strip() or None,
+                                      "readings": []})
+        if rssi is not None:
+            scan["readings"].append((row["id"].strip(), rssi))
+    return [LabelledScan(v["readings"], v["lat"], v["lon"], v["spot"]) for v in scans.values()]

@@ -47,6 +47,9 @@ SESSION_SD_DB: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0, 4.5)
 OFFSET_SD_DB = 3.0
 #: Survey places farther than this many length scales from a cell are left out of its prediction.
 _REACH = 4.0
+#: The hyperparameter search looks at most this many places per beacon (a fixed, evenly spread
+#: subset): the marginal likelihood is settled long before, and its cost grows with the cube.
+SEARCH_PLACES = 150
 
 
 @dataclass(frozen=True, eq=False)
@@ -224,7 +227,8 @@ def fit_radio_map(
     mean is ``reading^2 / count + session^2``, with ``reading`` the pooled
     scan-to-scan sd within (place, beacon) and ``session`` chosen with the
     kernel's length and size by the summed log marginal likelihood over all
-    beacons (a grid search over generic ranges).
+    beacons (a grid search over generic ranges, on at most ``SEARCH_PLACES``
+    places per beacon).
     """
     lat = np.asarray(lat, dtype=float)
     lon = np.asarray(lon, dtype=float)
@@ -247,6 +251,8 @@ def fit_radio_map(
     pts = np.column_stack([x, y])
     d2 = np.sum((pts[:, None, :] - pts[None, :, :]) ** 2, axis=2)
     groups = [(np.flatnonzero(g_beacon == j)) for j in range(nb)]
+    searched = [g if len(g) <= SEARCH_PLACES else g[np.linspace(0, len(g) - 1, SEARCH_PLACES).astype(int)]
+                for g in groups]
 
     best = None
     for length in lengths_m:
@@ -254,7 +260,7 @@ def fit_radio_map(
         for signal in signals_db:
             for session in sessions_db:
                 total = 0.0
-                for g in groups:
+                for g in searched:
                     if not len(g):
                         continue
                     p = g_place[g]

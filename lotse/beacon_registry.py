@@ -18,6 +18,7 @@ registered through any worker is used by the next request to every worker.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -25,7 +26,10 @@ from typing import Any, Iterable, Mapping
 
 from beacons.ids import BeaconIdError, normalize_beacon_id
 from beacons.model import Beacon, BeaconValidationError
+from beacons.calibration import Calibration, CalibrationError
+from beacons.params import PositioningParams
 from beacons.positioning import BeaconIndex, Fix, GpsFix, locate
+from beacons.radiomap import RadioMap
 from routing.landmarks import ATTACH_M, Attachment, attach, graph_beacons
 from routing.places import Gazetteer, Place
 
@@ -62,8 +66,14 @@ class RegistryState:
 
     version: int
     entries: dict[str, Entry]  # by canonical id, sorted by id
-    index: BeaconIndex
+    index: BeaconIndex  # for positioning: with a calibration, the surveyed beacons carry its radio model
     landmarks: tuple[dict[str, Any], ...]  # active, attached beacons as extra landmark points
+    params: PositioningParams = field(default_factory=PositioningParams)
+    radio_map: RadioMap | None = None
+
+    def locate(self, readings: Iterable[Any], gps: GpsFix | Mapping[str, Any] | None = None) -> Fix:
+        """``beacons.positioning.locate`` against this state, with the deployment's calibration if any."""
+        return locate(readings, self.index, gps, params=self.params, radio_map=self.radio_map)
 
     def get(self, raw_id: str) -> Entry | None:
         """The entry of an id in any spelling; None when unknown or not a valid id."""
@@ -76,8 +86,10 @@ class RegistryState:
 class BeaconRegistry:
     """Per-process cache of the merged beacon registry, refreshed when the change counter moves."""
 
-    def __init__(self, db: Database, graphs: GraphStore, attach_m: float = ATTACH_M):
+    def __init__(self, db: Database, graphs: GraphStore, attach_m: float = ATTACH_M,
+                 calibration: Calibration | None = None):
         self.db = db
+        self.calibration = calibration
         self.graphs = graphs
         self.attach_m = attach_m
         self._lock = threading.RLock()
@@ -121,11 +133,15 @@ class BeaconRegistry:
             entries[beacon.id] = Entry(beacon, "registry", self._attach(beacon), bookkeeping)
         entries = dict(sorted(entries.items()))
         index = BeaconIndex(e.beacon for e in entries.values())
+        params, radio_map = PositioningParams(), None
+        if self.calibration is not None:
+            index = BeaconIndex(self.calibration.apply(index))
+            params, radio_map = self.calibration.params(), self.calibration.radio_map
         landmarks = tuple(
             {"kind": "beacon", "name": e.beacon.label, "label_en": e.beacon.label_en, "lat": e.beacon.lat,
              "lon": e.beacon.lon, "id": e.beacon.id}
             for e in entries.values() if e.beacon.active and e.attached is not None)
-        return RegistryState(version, entries, index, landmarks)
+        return RegistryState(version, entries, index, landmarks, params, radio_map)
 
     def _graph(self) -> dict[str, Entry]:
         """Entries of the beacons built into the graph (read once per process)."""
@@ -160,7 +176,7 @@ class BeaconRegistry:
     # -- uses ------------------------------------------------------------------------
     def locate(self, readings: Iterable[Any], gps: GpsFix | Mapping[str, Any] | None = None) -> Fix:
         """``beacons.positioning.locate`` against the current registry (the ``lotse.locate`` hook)."""
-        return locate(readings, self.current().index, gps)
+        return self.current().locate(readings, gps)
 
     def sync_gazetteer(self, gazetteer: Gazetteer) -> None:
         """Put the active beacons into ``gazetteer`` by their spoken label (id ``beacon:<id>``)."""
@@ -188,10 +204,29 @@ def _changed(gazetteer: Gazetteer, places: list[Place]) -> bool:
                for p in places)
 
 
+def load_calibration(path: str | None) -> Calibration | None:
+    """The deployment's calibration file (``lotse beacons calibrate``), or None without one.
+
+    A configured file that cannot be read stops the service at start: positioning with a silently
+    dropped calibration would claim accuracies measured for the calibrated model.
+    """
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8") as fh:
+            cal = Calibration.from_dict(json.load(fh))
+    except (OSError, ValueError, CalibrationError) as exc:
+        raise RuntimeError(f"beacon calibration {path}: {exc}") from None
+    log.info("beacon calibration %s: %d surveyed beacons, radio map %s", path, len(cal.surveyed),
+             "yes" if cal.radio_map is not None else "no")
+    return cal
+
+
 def install(app) -> BeaconRegistry:  # noqa: ANN001 - flask.Flask
     """Create the app's registry and wire beacon positioning into live guidance (``lotse.locate``)."""
     registry = BeaconRegistry(app.extensions["lotse.db"], app.extensions["lotse.graphs"],
-                              float(app.config.get("BEACON_ATTACH_M", ATTACH_M)))
+                              float(app.config.get("BEACON_ATTACH_M", ATTACH_M)),
+                              load_calibration(app.config.get("BEACON_CALIBRATION")))
     app.extensions["lotse.beacons"] = registry
     app.extensions["lotse.locate"] = registry.locate
     return registry

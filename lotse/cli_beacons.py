@@ -1,4 +1,4 @@
-"""``lotse beacons``: the beacon registry from a shell — import, export, list.
+"""``lotse beacons``: the beacon registry from a shell — import, export, list, calibrate.
 
 Import is **per row**: every valid row is created or updated, every invalid
 row is reported with its line (CSV) or feature number (GeoJSON), the field
@@ -28,7 +28,7 @@ class _DryRun(Exception):
 
 @click.group()
 def beacons() -> None:
-    """Bluetooth beacons: import a CSV/GeoJSON file, export, list."""
+    """Bluetooth beacons: import a CSV/GeoJSON file, export, list, calibrate positioning from a survey."""
 
 
 @beacons.command("import")
@@ -131,3 +131,35 @@ def list_(as_json: bool) -> None:
         way = f"{e.attached.distance_m:.0f} m" if e.attached else "-"
         click.echo(f"{b.id:<52} {b.kind:<9} {'yes' if b.active else 'no':<6} {e.source:<8} {way:>6}  {b.label}")
     click.echo(f"{len(entries)} beacons", err=True)
+
+
+@beacons.command("calibrate")
+@click.argument("survey", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="calibration file (JSON)")
+@click.option("--radio-map/--no-radio-map", default=True, show_default=True,
+              help="also learn where the path-loss model is wrong, per beacon, over the surveyed places")
+@click.option("--per-beacon", is_flag=True, help="also fit each beacon's tx power")
+def calibrate_(survey: str, output: str, radio_map: bool, per_beacon: bool) -> None:
+    """Fit positioning to this deployment from SURVEY, a CSV of labelled scans.
+
+    One row per reading: scan,lat,lon,id,rssi[,spot] (rows of one scan share
+    'scan'; 'spot' names a stop of the walk). Serve the result with
+    LOTSE_BEACON_CALIBRATION=FILE. Accuracy scales are fitted by
+    cross-validation over the surveyed places, so they hold between them.
+    """
+    from beacons.calibration import CalibrationError, calibrate, read_survey
+
+    try:
+        samples = read_survey(survey)
+        state = _app().extensions["lotse.beacons"].current()
+        cal = calibrate(samples, [e.beacon for e in state.entries.values()],
+                        per_beacon=per_beacon, radio_map=radio_map)
+    except CalibrationError as exc:
+        raise click.ClickException(f"{survey}: {exc}") from None
+    Path(output).write_text(json.dumps(cal.to_dict(), ensure_ascii=False) + "\n", encoding="utf-8")
+    rmap = cal.radio_map
+    scales = ", ".join(f"{k} {v:.2f}" for k, v in sorted(cal.accuracy_scales.items()))
+    click.echo(f"{output}: {cal.n_scans} scans, {cal.n_readings} readings, {len(cal.surveyed)} beacons; "
+               f"tx_power {cal.tx_power:.1f} dBm, exponent {cal.path_loss_exponent:.2f}, noise {cal.noise_db:.1f} dB"
+               + (f"; radio map over {len(rmap.lat)} places (length {rmap.length_m:g} m)" if rmap else "")
+               + f"; accuracy scales {scales}")

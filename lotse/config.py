@@ -43,5 +43,8 @@ def defaults() -> dict:
         "SESSION_TTL_S": _env_float("LOTSE_SESSION_TTL_S", 1800.0),
         # Expired sessions are purged at most this often per worker, on any request (seconds).
         "SESSION_PURGE_INTERVAL_S": _env_float("LOTSE_SESSION_PURGE_INTERVAL_S", 60.0),
+        # Beacon calibration file (lotse beacons calibrate SURVEY.csv -o FILE): the deployment's radio model
+        # and radio map for positioning; None: the generic model.
+        "BEACON_CALIBRATION": os.environ.get("LOTSE_BEACON_CALIBRATION") or None,
         "JSON_SORT_KEYS": False,
     }

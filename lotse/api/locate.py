@@ -1,7 +1,8 @@
 """``POST /api/v1/locate``: a BLE scan and/or a GPS fix -> a position on the walkable network.
 
 Positioning is :func:`beacons.positioning.locate` against the registry of
-this moment (:mod:`lotse.beacon_registry`, rebuilt only when beacons change);
+this moment (:mod:`lotse.beacon_registry`, rebuilt only when beacons change),
+with the deployment's calibration when ``LOTSE_BEACON_CALIBRATION`` names one;
 this module adds what a walker's app needs around it: the nearest beacon by
 its spoken label, and the fix snapped onto the nearest walkable way with the
 street's name. Nothing here is stored or logged.
@@ -13,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
-from beacons.positioning import Fix, NoPositionError, PositioningError, locate
+from beacons.positioning import Fix, NoPositionError, PositioningError
 from routing.landmarks import attach
 
 from lotse.api import beacon_schemas as S
@@ -93,4 +94,4 @@ def locate_position():
 
 
 def _locate(body: dict[str, Any], state: RegistryState) -> Fix:
-    return locate(body.get("beacons") or [], state.index, body.get("gps"))
+    return state.locate(body.get("beacons") or [], body.get("gps"))
