@@ -21,7 +21,12 @@ estimators, params
 calibration
     ``calibrate(labelled_scans, beacons, ...) -> Calibration``: fits
     tx_power / path-loss exponent / noise / accuracy scales from a survey;
-    ``Calibration.apply(beacons)`` and ``Calibration.params()`` feed them back.
+    ``Calibration.apply(beacons)`` and ``Calibration.params()`` feed them back;
+    with ``radio_map=True`` also a ``RadioMap`` (pass it to ``locate``);
+    ``read_survey(csv)`` reads labelled scans.
+radiomap
+    ``RadioMap``: per beacon, where the path-loss model is wrong, learnt over
+    the surveyed places (Gaussian-process residual fields); ``fit_radio_map``.
 
 Measured on real BLE data with ``bench/bench_positioning.py``.
 """

@@ -10,8 +10,14 @@ Phones differ in receiver gain, so every scan gets its own gain offset
 (with the same Gaussian prior that positioning integrates out); the fitted
 ``tx_power`` therefore describes the beacon, not the survey phone.
 
+With ``radio_map=True`` it also learns, per beacon, where the model is
+wrong (:mod:`beacons.radiomap`): shelves and walls shadow whole regions the
+same way for every phone. Its accuracy scales come from cross-validation
+grouped by surveyed place, since a map replayed on its own survey places
+knows the answers.
+
 Evaluate a calibration only on scans it was not fitted on (another phone,
-another walk): in-sample figures flatter it.
+another walk, other places): in-sample figures flatter it.
 
 Known limitation: readings near the receiver's sensitivity are censored (a
 beacon is only reported when it happens to be strong), which biases the
