@@ -117,6 +117,13 @@ def serve(graph: str | None, host: str, port: int, workers: int) -> None:
     """Run the HTTP service (gunicorn)."""
     from lotse.server import run
 
+    if graph is not None:
+        from routing.graph import CompiledGraph
+
+        try:  # a file the workers cannot read is said now, not as a 500 in every request
+            CompiledGraph.load(graph)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
     run(graph, host, port, workers)
 
 

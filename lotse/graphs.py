@@ -65,7 +65,13 @@ class GraphStore:
     def router(self) -> Router:
         if self._router is None:
             path = self.prepare()
-            self._router = Router(CompiledGraph.load(path), max_snap_m=self.max_snap_m)
+            try:
+                graph = CompiledGraph.load(path)
+            except (OSError, ValueError) as exc:  # e.g. built by an older Lotse: the operator must rebuild it
+                from lotse.problems import Problem
+
+                raise Problem("graph-unavailable", f"The service's map cannot be loaded: {exc}") from None
+            self._router = Router(graph, max_snap_m=self.max_snap_m)
         return self._router
 
     @property

@@ -39,6 +39,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "beacon-exists": (409, "A beacon with this id exists"),
     "beacon-read-only": (409, "The beacon comes with the graph file"),
     "session-conflict": (409, "The session changed concurrently"),
+    "graph-unavailable": (503, "The map cannot be loaded"),
     "not-found": (404, "Not found"),
     "method-not-allowed": (405, "Method not allowed"),
     "unsupported-media-type": (415, "Unsupported media type"),

@@ -29,7 +29,10 @@ import numpy as np
 
 from routing import tags as T
 
-FORMAT_VERSION = 1
+#: Bump whenever compile writes other arrays or VOCAB changes (tests/fixtures/graph_format.json records
+#: what this version holds; a test fails when the two drift apart): older files are then refused with
+#: "rebuild it" rather than failing in the middle of a request.
+FORMAT_VERSION = 2
 
 #: Vocabularies of the categorical columns; a column stores the index.
 VOCAB: dict[str, tuple[str, ...]] = {
@@ -145,6 +148,9 @@ class CompiledGraph:
             raise ValueError(
                 f"{path} has graph format {meta.get('format_version')}, this Lotse reads {FORMAT_VERSION}: rebuild it"
             )
+        vocab = meta.get("vocab")
+        if vocab is not None and vocab != {k: list(v) for k, v in VOCAB.items()}:
+            raise ValueError(f"{path} was built with other category codes than this Lotse uses: rebuild it")
         return cls(arrays=arrays, meta=meta)
 
 

@@ -113,3 +113,42 @@ def test_route_response_matches_its_documented_schema(client):
     schema = doc["paths"]["/api/v1/routes"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
     body = client.post("/api/v1/routes", json={"from": SE, "to": NE}).get_json()
     Draft202012Validator(schema).validate(body)
+
+
+def _stale_graph(path):
+    """The demo graph as an older Lotse would have written it (graph format 1)."""
+    import json
+
+    import numpy as np
+
+    from lotse.graphs import demo_graph_path
+
+    with np.load(demo_graph_path(path.parent)) as data:
+        arrays = {k: data[k] for k in data.files}
+    meta = json.loads(bytes(arrays["__meta__"]).decode())
+    meta["format_version"] = 1
+    arrays["__meta__"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    with open(path, "wb") as fh:  # (a path without .npz would get one appended)
+        np.savez(fh, **arrays)
+    return path
+
+
+def test_a_graph_file_from_an_older_lotse_is_a_503_saying_rebuild_not_a_500(tmp_path):
+    stale = _stale_graph(tmp_path / "old.graph")
+    client = create_app({"GRAPH_PATH": str(stale), "DATA_DIR": str(tmp_path / "data")}).test_client()
+    for response in (client.get("/api/v1/health"),
+                     client.post("/api/v1/routes", json={"from": {"lat": 49.4433597, "lon": 7.7593084},
+                                                          "to": {"lat": 49.4424604, "lon": 7.7593084}})):
+        assert response.status_code == 503
+        problem = response.get_json()
+        assert problem["type"] == "urn:lotse:problem:graph-unavailable" and "rebuild" in problem["detail"]
+
+
+def test_serve_refuses_a_graph_file_from_an_older_lotse(tmp_path):
+    from click.testing import CliRunner
+
+    from lotse.cli import main
+
+    stale = _stale_graph(tmp_path / "old.graph")
+    result = CliRunner().invoke(main, ["serve", "--graph", str(stale), "--port", "1"])
+    assert result.exit_code == 1 and "rebuild" in result.output

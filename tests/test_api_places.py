@@ -113,6 +113,19 @@ def test_route_from_coordinates_to_a_street_and_to_a_stop_by_kind(client):
     assert near(response.get_json()["route"]["geometry"]["coordinates"][-1], (49.4430719, 7.7586169), 15)
 
 
+def test_the_place_asked_for_is_named_on_arrival(client):
+    """'Dort ist die Löwen-Apotheke': what is at the goal, when the walker asked for a place by name."""
+    for lang, words in (("de", "Dort ist die Löwen-Apotheke."), ("en", "Löwen-Apotheke is there.")):
+        body = {"from": {"place": "Rathaus"}, "to": {"place": "Löwen-Apotheke"}, "lang": lang}
+        arrive = client.post("/api/v1/routes", json=body).get_json()["steps"][-1]
+        assert words in arrive["text"]["main"]
+        assert arrive["text"]["main"].count("Löwen-Apotheke") == 1
+    # to coordinates, nothing is claimed about what is there
+    to = client.post("/api/v1/routes", json={"from": {"place": "Rathaus"}, "to": {"place": "Löwen-Apotheke"}})
+    coords = client.post("/api/v1/routes", json={"from": {"place": "Rathaus"}, "to": to.get_json()["to"]})
+    assert "Löwen-Apotheke" not in coords.get_json()["steps"][-1]["text"]["main"]
+
+
 def test_a_square_is_reached_where_the_route_meets_it(client):
     """To the Marktplatz (an open area) from the pharmacy: the route ends at its ring, and says so."""
     body = {"from": {"place": "Löwen-Apotheke"}, "to": {"place": "Marktplatz", "kind": "square"}}

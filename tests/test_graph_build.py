@@ -11,7 +11,7 @@ import pytest
 
 from routing.build import build_graph
 from routing.compile import compile_graph
-from routing.graph import FORMAT_VERSION, NO_CROSSING, CompiledGraph, decode
+from routing.graph import FORMAT_VERSION, NO_CROSSING, VOCAB, CompiledGraph, decode
 from routing.osm_import import read_osm
 from routing.pipeline import build_from_osm, drop_islands
 
@@ -280,6 +280,25 @@ def test_load_rejects_other_format_version(split_graph, tmp_path):
     np.savez(path, **arrays)
     with pytest.raises(ValueError, match="rebuild"):
         CompiledGraph.load(path)
+
+
+def test_the_format_version_is_bumped_when_the_arrays_change():
+    """What a graph file holds is recorded per FORMAT_VERSION: changing it without a bump would let an old
+    file load and fail in the middle of a request (as a missing trans_side_name array once did)."""
+    recorded = json.loads((FIXTURES / "graph_format.json").read_text(encoding="utf-8"))
+    g = build_from_osm(Path(__file__).resolve().parents[1] / "data" / "demo.osm")
+    now = {"format_version": FORMAT_VERSION, "arrays": {k: str(v.dtype) for k, v in sorted(g.arrays.items())},
+           "vocab": {k: list(v) for k, v in VOCAB.items()}}
+    assert now == recorded, (
+        "the compiled arrays or vocabularies changed: bump routing.graph.FORMAT_VERSION and rewrite "
+        "tests/fixtures/graph_format.json")
+
+
+def test_a_graph_with_other_category_codes_is_refused(split_graph, tmp_path):
+    meta = dict(split_graph.meta, vocab={**split_graph.meta["vocab"], "kerb": ["unknown", "flush"]})
+    CompiledGraph(arrays=split_graph.arrays, meta=meta).save(tmp_path / "graph.npz")
+    with pytest.raises(ValueError, match="rebuild"):
+        CompiledGraph.load(tmp_path / "graph.npz")
 
 
 def test_load_rejects_npy_file(tmp_path):

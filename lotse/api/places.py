@@ -154,23 +154,35 @@ def _describe(c: Candidate | dict) -> str:
     return f"{d.get('label') or d['name']} ({d['kind']})"
 
 
-def area_of(point: dict) -> tuple[int, ...]:
-    """The edges of the square a ``{"place": ...}`` point names (arriving at any is arriving), else ().
+def resolved(point: dict) -> Candidate | None:
+    """The gazetteer place a ``{"place": ...}`` point names, when it resolves uniquely (else None).
 
-    Only for a place that resolves uniquely; anything else is left to
-    :func:`resolve_place` to report.
+    Anything else is left to :func:`resolve_place` to report.
     """
     if "place" not in point:
-        return ()
+        return None
     gaz = gazetteer()
     try:
         kinds = _kinds(point.get("kind"), gaz, "/to/kind")
     except Problem:
-        return ()
+        return None
     res = gaz.resolve(str(point["place"]).strip(), kinds, max_candidates=MAX_PROBLEM_CANDIDATES)
-    if res.status != "unique":
+    return res.candidates[0] if res.status == "unique" else None
+
+
+def area_of(candidate: Candidate | None) -> tuple[int, ...]:
+    """The edges of a square (arriving at any is arriving), else ()."""
+    if candidate is None:
         return ()
-    return tuple(sorted({e for member in res.candidates[0].members for e in member.area_edges}))
+    return tuple(sorted({e for member in candidate.members for e in member.area_edges}))
+
+
+def goal_landmark(candidate: Candidate | None) -> dict | None:
+    """The place asked for as a landmark said on arrival ("Dort ist die Löwen-Apotheke"); not streets or squares."""
+    if candidate is None or candidate.place.kind in ("street", "square"):
+        return None
+    p = candidate.place
+    return {"name": p.name, "kind": p.kind, "lat": p.lat, "lon": p.lon, "id": p.id, "goal": True}
 
 
 def resolve_place(point: dict, role: str) -> tuple[float, float]:

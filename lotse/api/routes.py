@@ -13,7 +13,7 @@ from routing.snap import SnapError
 from voice.speech import DEFAULT_RATE
 
 from lotse.api import schemas
-from lotse.api.places import area_of, resolve_place
+from lotse.api.places import area_of, goal_landmark, resolve_place, resolved
 from lotse.api.spec import documented, validated_json
 from lotse.audio import attach_audio
 from lotse.beacon_registry import get_registry, resolve_beacon
@@ -58,7 +58,8 @@ def plan_from_request(body: dict[str, Any], origin: tuple[float, float] | None =
         raise Problem("unknown-profile", str(exc)) from None
     origin = origin or resolve_point(body["from"], "from")
     destination = destination or resolve_point(body["to"], "to")
-    arrive_on = area_of(body["to"])  # a square: arrived where the route first meets it
+    goal = resolved(body["to"])
+    arrive_on = area_of(goal)  # a square: arrived where the route first meets it
     router = store.router
     obstacles = current_app.extensions["lotse.obstacles"].current()  # re-read only when staff changed obstacles
     try:
@@ -78,7 +79,7 @@ def plan_from_request(body: dict[str, Any], origin: tuple[float, float] | None =
     beacons = get_registry().current()  # re-read only when staff changed beacons
     speech = dict(lang=body.get("lang", "de"), units=body.get("units", "metres"),
                   directions=body.get("directions", "relative"), step_length_m=body.get("step_length_m", 0.7),
-                  overlay=obstacles.overlay, landmarks=beacons.landmarks)
+                  overlay=obstacles.overlay, landmarks=[*beacons.landmarks, *filter(None, [goal_landmark(goal)])])
     described = describe_route(router.graph, route, **speech)
     described["route"]["properties"]["obstacles_version"] = obstacles.version
     described["route"]["properties"]["beacons_version"] = beacons.version
