@@ -21,6 +21,15 @@ map corrects the model, far from them it falls back to the model with a
 correspondingly wider likelihood - so a coarse survey cannot make fixes
 overconfident between its points.
 
+Measured on the UJI library zone (``bench/bench_positioning.py``, single
+scans, fitted on one survey campaign and tested on the other, whose places
+are all 2.2-2.4 m from the surveyed ones): fixes from 3+ beacons 1.66 ->
+1.61 m mean error with the map (area-prior configuration: all fixes 1.88 ->
+1.84 m, p90 3.53 -> 3.44 m), accuracy radius still holding ~2/3. The gain is
+small there because most of the error is scan-to-scan noise, not a fixed
+offset per place (~20 % of the squared error of 3+-beacon fixes). It costs
+about 10-15 ms more per fix.
+
 Pure numpy; positions are stored as lat/lon and projected into the frame of
 each scan.
 """
