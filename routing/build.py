@@ -11,7 +11,8 @@ the way starts from (``way_from``).
 
 from __future__ import annotations
 
-from collections import Counter
+import math
+from collections import Counter, defaultdict
 from typing import Callable
 
 import networkx as nx
@@ -19,6 +20,11 @@ import networkx as nx
 from routing import tags as T
 from routing.geo import haversine_m
 from routing.osm_import import OsmExtract, OsmWay
+
+#: Nodes of a square's outline this close to a node of another walkable way
+#: are one point (a mapping slip: the outline was drawn onto the street's end
+#: without sharing its node).
+AREA_JOIN_TOLERANCE_M = 0.5
 
 SPLIT_NODE_KEYS = ("crossing", "barrier", "kerb", "traffic_signals", "elevator", "entrance")
 
@@ -112,6 +118,88 @@ def way_attributes(way: OsmWay) -> dict:
     return attrs
 
 
+def _layer(tags: dict[str, str]) -> tuple[str, str]:
+    return (tags.get("layer") or "0", tags.get("level") or "")
+
+
+def join_area_outlines(extract: OsmExtract, tolerance_m: float = AREA_JOIN_TOLERANCE_M) -> int:
+    """Join outline nodes of walkable areas to nearly coincident nodes of other ways.
+
+    A square (``area=yes``) whose outline passes a street's end a few
+    centimetres off, without sharing the node, is cut off there: a route
+    reaches the square elsewhere and turns back. An outline node within
+    ``tolerance_m`` of a node of another walkable way (same layer and level,
+    no way in common) is replaced by that node, in the outline's node list
+    and coordinates; the ways of the street keep theirs. Nodes of one way are
+    never joined to each other (a spiral staircase has its nodes centimetres
+    apart). Returns the number of outline nodes joined; ``extract`` is changed
+    in place.
+    """
+    walkable = [w for w in extract.ways if w.walkable]
+    node_ways: dict[int, set[int]] = defaultdict(set)
+    layers: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    coords: dict[int, tuple[float, float]] = {}
+    for w in walkable:
+        for n, c in zip(w.nodes, w.coords):
+            node_ways[n].add(w.id)
+            layers[n].add(_layer(w.tags))
+            coords[n] = c
+    outline = {n for w in walkable if w.tags.get("area") == "yes" for n in w.nodes}
+    if not outline:
+        return 0
+    cell = tolerance_m / 111_320.0 * 2  # degrees of latitude; a cell is twice the tolerance
+    grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for n, (lat, lon) in coords.items():
+        grid[(math.floor(lat / cell), math.floor(lon / cell))].append(n)
+    uses = Counter(n for w in walkable for n in w.nodes)
+    replace: dict[int, int] = {}
+    for n in sorted(outline):
+        lat, lon = coords[n]
+        ci, cj = math.floor(lat / cell), math.floor(lon / cell)
+        # longitude cells are narrower than latitude ones by cos(lat): look wider
+        span = max(1, math.ceil(1 / max(math.cos(math.radians(lat)), 0.1)))
+        best = None
+        for di in (-1, 0, 1):
+            for dj in range(-span, span + 1):
+                for m in grid.get((ci + di, cj + dj), ()):
+                    if m == n or m in replace or node_ways[m] & node_ways[n]:
+                        continue
+                    if not layers[m] & layers[n]:
+                        continue
+                    d = float(haversine_m(lat, lon, *coords[m]))
+                    if d > tolerance_m:
+                        continue
+                    # the street's node wins over another outline's, then the busier one
+                    key = (d, m in outline, -uses[m], m)
+                    if best is None or key < best[0]:
+                        best = (key, m)
+        if best is not None and best[1] not in replace:
+            replace[n] = best[1]
+    if not replace:
+        return 0
+    for n in replace:  # an outline joined to another outline that was itself joined
+        while replace[n] in replace:
+            replace[n] = replace[replace[n]]
+    for w in walkable:
+        if not any(n in replace for n in w.nodes):
+            continue
+        nodes, pts = [], []
+        for n, c in zip(w.nodes, w.coords):
+            if n in replace:
+                n = replace[n]
+                c = coords[n]
+            if nodes and nodes[-1] == n:
+                continue
+            nodes.append(n)
+            pts.append(c)
+        w.nodes, w.coords = nodes, pts
+    for n, m in replace.items():
+        tags = extract.node_tags.get(n)
+        if tags:
+            extract.node_tags[m] = {**tags, **extract.node_tags.get(m, {})}
+    return len(replace)
+
+
 def build_graph(
     extract: OsmExtract,
     progress: Callable[[str, int], None] | None = None,
@@ -120,8 +208,11 @@ def build_graph(
 
     Nodes are OSM node ids with ``lat``, ``lon`` and normalised attributes;
     edges carry ``length_m``, ``geometry`` (list of (lat, lon)), ``way_from``
-    and the attributes of :func:`way_attributes`.
+    and the attributes of :func:`way_attributes`. Outline nodes of squares
+    that nearly coincide with a street's node are joined first
+    (:func:`join_area_outlines`); ``G.graph["joined_area_nodes"]`` counts them.
     """
+    joined = join_area_outlines(extract)
     # A node used twice is a junction: shared by two ways, or passed twice by one
     # self-intersecting way (every occurrence counts, not just one per way).
     uses = Counter()
@@ -157,6 +248,7 @@ def build_graph(
         if progress and i % 5000 == 0:
             progress("graph", i)
     G.graph["places"] = [p.__dict__ for p in extract.places]
+    G.graph["joined_area_nodes"] = joined
     return G
 
 

@@ -266,10 +266,13 @@ def find_maneuvers(graph: CompiledGraph, route: Route,
             if prev.kind != "elevator":
                 emit(Maneuver(kind="elevator", **base), seg.start_m)
                 continue
-        if seg.kind == "pedestrian_area" and prev.kind != "pedestrian_area":
+        # A square and the street along its edge often share a name ("Marktplatz"):
+        # stepping from one onto the other is neither entering nor leaving it.
+        same_name = bool(seg.name) and seg.name == prev.name
+        if seg.kind == "pedestrian_area" and prev.kind != "pedestrian_area" and not same_name:
             emit(Maneuver(kind="enter_area", **base), seg.start_m)
             continue
-        if prev.kind == "pedestrian_area" and seg.kind != "pedestrian_area":
+        if prev.kind == "pedestrian_area" and seg.kind != "pedestrian_area" and not same_name:
             emit(Maneuver(kind="leave_area", **base), seg.start_m)
             continue
         mod = modifier(angle)

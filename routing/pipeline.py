@@ -53,6 +53,11 @@ def build_from_osm(path: str | os.PathLike, progress: Progress | None = None) ->
         )
     if extract.skipped_ways:
         warnings.append(f"{extract.skipped_ways} ways had fewer than two known nodes and were skipped")
+    if G.graph.get("joined_area_nodes"):
+        warnings.append(
+            f"{G.graph['joined_area_nodes']} outline nodes of squares (area=yes) were joined to a node of "
+            f"another way less than 0.5 m away (not shared in the data)"
+        )
     if dropped:
         warnings.append(f"{dropped} walkable edges not connected to the main network were left out")
     meta = {
