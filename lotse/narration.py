@@ -65,6 +65,13 @@ class Narrator:
                            bearing=m.bearing, street=m.street, way_kind=m.way_kind)
         return render([stretch], **self.speech)[0].post
 
+    def _landmark(self, event: Event) -> str:
+        step, index = (int(x) for x in (event.key or "L0:0").lstrip("L").split(":"))
+        m = self.maneuver(step)
+        passing = Maneuver(kind="landmark", location=m.location, distance_m=0.0, bearing=m.bearing,
+                           street=m.street, way_kind=m.way_kind, landmarks=[replace(m.landmarks[index], distance_m=0.0)])
+        return render([passing], **self.speech)[0].main
+
     def _warning(self, event: Event) -> str:
         step, index = (int(x) for x in (event.key or "0:0").split(":"))
         h = self.maneuver(step).hazards[index]

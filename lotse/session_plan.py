@@ -17,6 +17,7 @@ from routing.polyline import Polyline
 from routing.tracking import RouteTracker, Target, TrackerSettings, TrackState, maneuver_positions
 
 HAZARD_AT_POINT_M = 2.0  # a hazard this close to its maneuver is said with it (voice does that)
+LANDMARK_AT_POINT_M = 5.0  # a landmark this close to its maneuver is said with it ("Hier ist ...", voice.extras)
 
 
 def _only(cls, data: dict[str, Any]) -> dict[str, Any]:
@@ -107,12 +108,19 @@ def build_plan(described: dict[str, Any], destination: tuple[float, float]) -> d
             if h.distance_m is not None and h.distance_m > HAZARD_AT_POINT_M:
                 hazards.append({"key": f"{i}:{k}", "step": i, "index": k,
                                 "along_m": round(min(along[i] + h.distance_m, line.length), 2)})
+    # landmarks on a stretch are said as the walker passes them (those at the point are in its main text)
+    landmarks = [{"key": f"L{i}:{k}", "step": i, "index": k,
+                  "along_m": round(min(along[i] + lm.distance_m, line.length), 2)}
+                 for i, m in enumerate(maneuvers) if m.kind not in ("landmark", "arrive")
+                 for k, lm in enumerate(m.landmarks)
+                 if lm.distance_m is not None and lm.distance_m > LANDMARK_AT_POINT_M]
     return {
         "route": described["route"],
         "steps": described["steps"],
         "maneuvers": [asdict(m) for m in maneuvers],
         "along": [round(a, 2) for a in along],
         "hazards": hazards,
+        "landmarks": landmarks,
         "destination": [float(destination[0]), float(destination[1])],
     }
 
@@ -122,5 +130,6 @@ def tracker_for(plan: dict[str, Any], settings: dict[str, Any], state: dict[str,
     kinds = [m["kind"] for m in plan["maneuvers"]]
     targets = [Target(a, k, i) for i, (a, k) in enumerate(zip(plan["along"], kinds))]
     hazards = [Target(h["along_m"], "hazard", h["step"], h["key"]) for h in plan["hazards"]]
+    landmarks = [Target(lm["along_m"], "landmark", lm["step"], lm["key"]) for lm in plan.get("landmarks", [])]
     return RouteTracker(line_of(plan["route"]), targets, hazards, TrackerSettings.from_dict(settings),
-                        TrackState.from_dict(state))
+                        TrackState.from_dict(state), landmarks)

@@ -52,7 +52,8 @@ from lotse.session_text import new_route_direction, phrase
 WRITE_ATTEMPTS = 4
 ROUTE_FIELDS = ("from", "to", "profile", "options", "lang", "units", "directions", "step_length_m")
 INSTRUCTION_KINDS = ("main", "pre", "off_route", "no_route")  # what "repeat" repeats
-DISTANCE_KINDS = ("post", "reassure")  # sentences whose only news is a distance, stale on repeat
+DISTANCE_KINDS = ("pre", "post", "reassure")  # sentences with a distance, stale when repeated later
+MILLISECONDS_FROM = 1e11  # a numeric timestamp above this (year 5138 in seconds) is in milliseconds
 HINT_AHEAD_M = 15.0  # after a new route, the direction is told towards the route at most this far ahead
 
 
@@ -79,7 +80,13 @@ def _timestamp(update_body: dict[str, Any]) -> float:
     if value is None:
         return time.time()
     if isinstance(value, (int, float)):
-        return float(value)
+        seconds = float(value)
+        if seconds > MILLISECONDS_FROM:  # milliseconds, as Android's and JavaScript's clocks give them
+            seconds /= 1000.0
+        if not 0.0 <= seconds <= MILLISECONDS_FROM:
+            raise Problem("invalid-request", f"timestamp: {value!r} is no time; send seconds (or milliseconds) "
+                                             "since 1970, or ISO 8601")
+        return seconds
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
@@ -223,9 +230,12 @@ class SessionService:
         tracker = tracker_for(loaded.plan, row.settings["tracker"], row.state)
         status = tracker.status()
         if not status.arrived and status.next_step is not None and status.distance_to_next_m:
-            # the distance as it is now replaces any distance said then ("Weiter 60 Meter ...")
+            # the distance as it is now replaces any distance said then ("Weiter 60 Meter ...", "In 30
+            # Metern ..."): near the next maneuver, what it is; farther, how far the way goes on
             speak = [item for item in speak if item.get("kind") not in DISTANCE_KINDS]
-            event = Event("reassure", status.step, status.distance_to_next_m)
+            near = status.distance_to_next_m <= tracker.settings.announce_m
+            event = Event("pre" if near else "reassure", status.next_step if near else status.step,
+                          status.distance_to_next_m)
             speak.append(Narrator(loaded.plan, row.settings).say(event))
         return {"speak": self._voiced(speak, row.settings), "progress": _progress(status, loaded.plan),
                 "arrived": status.arrived, "expires_at": _iso(row.expires_at)}
@@ -260,7 +270,7 @@ class SessionService:
         fix = Fix(pos.lat, pos.lon, t, pos.accuracy_m, heading, speed)
         up = tracker.update(fix)
         narrator = Narrator(plan, settings)
-        speak = [narrator.say(e) for e in up.events]
+        speak = [narrator.say(e) for e in _to_say(up, plan)]
         new_plan = None
         if up.off_route:
             speak, new_plan, tracker, up = self._replan(row, plan, tracker, fix, up)
@@ -385,6 +395,22 @@ def audio_urls(texts: list[str], lang: str, rate: int) -> dict[str, str] | None:
         current_app.logger.warning("speech synthesis failed for a guidance session; answering text only")
         return None
     return {text_: audio_url(key) for text_, key in keys.items()}
+
+
+def _to_say(up: Update, plan: dict[str, Any]) -> list[Event]:
+    """The events worth saying: not the instructions of maneuvers already behind the walker.
+
+    A fix after a gap (a phone in a pocket) can pass several maneuvers at once.
+    "Überqueren Sie jetzt ..." for a street already crossed would be false, and
+    a list of them buries what matters: so those are left out, and the walker
+    hears where the route goes on from here. The arrival is always said.
+    """
+    last = len(plan["along"]) - 1
+    keep = [e for e in up.events if not (e.kind == "main" and e.late and e.step < last)]
+    if len(keep) < len(up.events) and not any(e.kind in ("main", "pre", "post") for e in keep) \
+            and up.next_step is not None and up.distance_to_next_m:
+        keep.append(Event("reassure", up.step, up.distance_to_next_m))
+    return keep
 
 
 def _texts(speak: list[dict[str, Any]]) -> list[dict[str, Any]]:

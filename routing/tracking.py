@@ -31,6 +31,10 @@ every second or, in a pocket, every 20 s):
   back on the route resets the count, one in between holds it), or as many
   fixes ``heading_off_m`` away while heading more than ``heading_diff_deg``
   away from the route's direction. One noisy fix never decides it.
+* **Landmarks** on a stretch (stops, beacons) are said as they are passed.
+* **A maneuver right after another** (closer than the pre-announcement can
+  come) is pre-announced together with the first: "Jetzt halb rechts. In 5
+  Metern überqueren Sie ...".
 * **Arrival** is said once, within ``arrive_m`` of the end or past it.
 """
 
@@ -45,7 +49,10 @@ import numpy as np
 from routing.polyline import Polyline, Projection
 
 PRE_MARGIN_M = 5.0  # no pre-announcement this close before the main instruction: it would run into it
-CLOCK_JUMP_S = 30.0  # a fix up to this much older than the last came late over the network: ignored
+CLOCK_JUMP_S = 30.0  # a fix up to this much older than the last came late over the network: ignored ...
+STALE_RUN = 2  # ... unless this many come in a row: then the phone's clock went back, and it is believed
+LANDMARK_AT_M = 3.0  # a landmark on the way is said this close ("Sie sind an ...", "Sie passieren ...")
+PASSED_SILENTLY_M = 15.0  # a landmark passed farther than this between two fixes is not said any more
 MAX_FIX_GAP_S = 3600.0  # fixes farther apart in time than this (either way) mean the phone's clock jumped
 
 
@@ -90,12 +97,12 @@ class Fix:
 
 @dataclass(frozen=True)
 class Target:
-    """A point of the route that guidance speaks about: a maneuver or a hazard."""
+    """A point of the route that guidance speaks about: a maneuver, a hazard or a landmark."""
 
     along_m: float
-    kind: str  # the maneuver kind; "hazard" for a warning point
-    step: int  # index of the maneuver (for a hazard: the maneuver it belongs to)
-    key: str = ""  # hazards: stable id within the route
+    kind: str  # the maneuver kind; "hazard" for a warning point, "landmark" for a landmark
+    step: int  # index of the maneuver (for a hazard or landmark: the maneuver it belongs to)
+    key: str = ""  # hazards and landmarks: stable id within the route (the two kinds use distinct keys)
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,7 @@ class Event:
     ``kind``: ``main`` (at the maneuver), ``pre`` (before it, ``distance_m``
     ahead), ``post`` (what follows, right after a main), ``reassure``
     (``distance_m`` to the next maneuver), ``warning`` (hazard ``key``,
-    ``distance_m`` ahead).
+    ``distance_m`` ahead), ``landmark`` (landmark ``key``, passed now).
     """
 
     kind: str
@@ -134,6 +141,7 @@ class TrackState:
     last_said_m: float = 0.0  # progress when something was last said (reassurance spacing)
     off_count: int = 0
     heading_count: int = 0
+    stale_count: int = 0  # fixes in a row older than the last one
     arrived: bool = False
     last_fix: list | None = None  # [lat, lon, accuracy_m, heading or None] of the last fix
 
@@ -199,12 +207,14 @@ class RouteTracker:
     """
 
     def __init__(self, line: Polyline, maneuvers: Sequence[Target], hazards: Sequence[Target] = (),
-                 settings: TrackerSettings | None = None, state: TrackState | None = None):
+                 settings: TrackerSettings | None = None, state: TrackState | None = None,
+                 landmarks: Sequence[Target] = ()):
         if not maneuvers:
             raise ValueError("a route to track needs at least one maneuver")
         self.line = line
         self.maneuvers = list(maneuvers)
         self.hazards = sorted(hazards, key=lambda h: h.along_m)
+        self.landmarks = sorted(landmarks, key=lambda lm: lm.along_m)
         self.settings = settings or TrackerSettings()
         self.state = state or TrackState()
 
@@ -227,10 +237,13 @@ class RouteTracker:
         """Take one fix: where the walker is, and what to say now."""
         st = self.state
         acc = max(float(fix.accuracy_m or 0.0), 1.0)
-        if st.t is not None and st.t - CLOCK_JUMP_S <= fix.t < st.t - 1e-3:
+        older = st.t is not None and st.t - CLOCK_JUMP_S <= fix.t < st.t - 1e-3
+        st.stale_count = st.stale_count + 1 if older else 0
+        if older and st.stale_count < STALE_RUN:
             proj = self.line.project(fix.lat, fix.lon)  # overtaken by a newer fix on the way: ignored
             return self._answer(proj, [], stale=True, on_route=proj.distance_m <= self._threshold(acc))
-        if st.t is None or fix.t < st.t - CLOCK_JUMP_S or fix.t - st.t > MAX_FIX_GAP_S:
+        if older or st.t is None or fix.t < st.t - CLOCK_JUMP_S or fix.t - st.t > MAX_FIX_GAP_S:
+            st.stale_count = 0
             # Much older or much newer than the last fix: the phone's clock jumped. The fix is taken
             # as it comes, without a time step: one wrong timestamp must not silence the rest of the walk.
             dt = None
@@ -386,6 +399,12 @@ class RouteTracker:
         gap = self.maneuvers[nxt].along_m - max(p, self.maneuvers[step].along_m)
         if gap > self._announce_distance(None) + 20.0:
             return [Event("post", step, round(gap, 1))]
+        ahead = self.maneuvers[nxt].along_m - p
+        if 0.0 < gap and ahead <= self.settings.reach_m + PRE_MARGIN_M and ahead > self.settings.reach_m \
+                and self.state.pre_said < nxt:
+            # too close for a pre-announcement of its own: said now, with the instruction just given
+            self.state.pre_said = nxt
+            return [Event("pre", nxt, round(ahead, 1))]
         return []
 
     def _announce_distance(self, fix: Fix | None) -> float:
@@ -420,6 +439,16 @@ class RouteTracker:
             elif ahead <= max(cfg.warn_m, 0.0):
                 st.warned.append(h.key)
                 out.append(Event("warning", h.step, round(ahead, 1), key=h.key))
+        if quiet <= 0:  # on the roadway, only warnings
+            for lm in self.landmarks:
+                if lm.key in st.warned:
+                    continue
+                ahead = lm.along_m - p
+                if ahead < -PASSED_SILENTLY_M:
+                    st.warned.append(lm.key)  # passed long ago (a sparse fix): not said behind the walker
+                elif ahead <= LANDMARK_AT_M:
+                    st.warned.append(lm.key)
+                    out.append(Event("landmark", lm.step, round(max(ahead, 0.0), 1), key=lm.key))
         if not out and not said and quiet <= 0 and nxt < len(self.maneuvers):
             to_next = self.maneuvers[nxt].along_m - p
             if p - st.last_said_m >= cfg.reassure_m and to_next > announce + 20.0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+import numpy as np
 import pytest
 from jsonschema import Draft202012Validator
 from sqlalchemy import func, select
@@ -381,3 +382,36 @@ def test_a_session_that_starts_at_the_goal_says_so_once_and_has_arrived(client):
     assert texts == ["Sie sind bereits am Ziel."]
     got = client.get(f"/api/v1/sessions/{body['id']}").get_json()
     assert got["arrived"] is True
+
+
+def test_a_timestamp_in_milliseconds_is_understood_and_nonsense_is_refused(client):
+    sid = _create(client)["id"]
+    ok = client.post(f"/api/v1/sessions/{sid}/positions",
+                     json={**FROM, "accuracy_m": 5, "timestamp": 1_740_000_000_000})  # Android's getTime()
+    assert ok.status_code == 200 and not ok.get_json().get("stale")
+    later = client.post(f"/api/v1/sessions/{sid}/positions",
+                        json={"lat": FROM["lat"] - 2 / M_PER_DEG_LAT, "lon": FROM["lon"], "accuracy_m": 5,
+                              "timestamp": 1_740_000_001.5})  # the same clock in seconds: 1.5 s later
+    assert later.status_code == 200 and not later.get_json().get("stale")
+    for nonsense in (1e300, -5):
+        r = client.post(f"/api/v1/sessions/{sid}/positions", json={**FROM, "timestamp": nonsense})
+        assert r.status_code == 422 and "timestamp" in r.get_json()["detail"]
+
+
+def test_a_landmark_on_a_stretch_is_said_as_the_walker_passes_it(client):
+    """The demo route's beacon at the Mainzer Straße lights: 'Sie sind an der Ampel ...' when there."""
+    body = _create(client, profile="blind_cane")
+    sid = body["id"]
+    expected = [lm for step in body["steps"] for lm in step.get("landmarks") or [] if lm["kind"] == "beacon"]
+    assert expected
+    said = []
+    line = body["route"]["geometry"]["coordinates"]
+    from lotse.session_plan import line_of
+    poly = line_of(body["route"])
+    for k, s in enumerate(np.arange(0.0, poly.length + 1.0, 1.3)):
+        lat, lon = poly.point_at(float(s))
+        answer = client.post(f"/api/v1/sessions/{sid}/positions",
+                             json={"lat": lat, "lon": lon, "accuracy_m": 5, "timestamp": 1000 + k}).get_json()
+        said += answer["speak"]
+    heard = [item["text"] for item in said if item["kind"] == "landmark"]
+    assert any(expected[0]["label"].split(",")[0] in text for text in heard), (heard, line[:2])

@@ -329,3 +329,41 @@ def test_first_fix_far_along_the_route_says_what_was_passed_late():
     t = tracker(line, targets)
     u = t.update(Fix(*line.point_at(120.0), t=0.0, accuracy_m=5.0))
     assert [(e.step, e.late) for e in u.events if e.kind == "main"] == [(1, True), (2, True)]
+
+
+def test_a_clock_that_went_back_is_believed_after_two_fixes_in_a_row():
+    """One fix older than the last came late over the network; two in a row mean the phone's clock moved."""
+    line, targets = zigzag(legs=3)
+    t = tracker(line, targets)
+    t.update(Fix(*line.point_at(10.0), 1000.0, 5.0))
+    first = t.update(Fix(*line.point_at(12.0), 980.0, 5.0))
+    second = t.update(Fix(*line.point_at(14.0), 981.0, 5.0))
+    assert first.stale and not second.stale and second.progress_m >= 12.0
+    ups = walk(t, line, np.arange(15.0, line.length + 1.0, 1.3), t0=982.0)
+    assert [e.step for e in events(ups, "main")] == [1, 2, 3]
+
+
+def test_a_maneuver_too_close_for_its_own_pre_announcement_is_pre_announced_with_the_one_before():
+    """Turn at 100 m, a crossing 4 m after it: 'Jetzt rechts' comes with 'In 9 Metern überqueren Sie ...'."""
+    line = line_xy((0, 0), (0, 100), (100, 100))
+    targets = [Target(0.0, "depart", 0), Target(100.0, "turn", 1), Target(104.0, "cross", 2),
+               Target(line.length, "arrive", 3)]
+    said = [(s, e.kind, e.step, e.distance_m) for s, u in walk(tracker(line, targets), line,
+                                                                 np.arange(0.0, 130.0, 1.0)) for e in u.events]
+    turn = next(s for s, kind, step, _ in said if kind == "main" and step == 1)
+    pre = [(s, d) for s, kind, step, d in said if kind == "pre" and step == 2]
+    assert len(pre) == 1 and pre[0][0] == turn and 6.0 < pre[0][1] <= 11.0
+
+
+def test_landmarks_are_said_as_they_are_passed_but_not_on_the_roadway_or_long_after():
+    line = line_xy((0, 0), (0, 300))
+    targets = [Target(0.0, "depart", 0), Target(150.0, "cross", 1), Target(line.length, "arrive", 2)]
+    landmarks = [Target(60.0, "landmark", 0, "L0:0"), Target(158.0, "landmark", 1, "L1:0"),
+                 Target(250.0, "landmark", 1, "L1:1")]
+    t = RouteTracker(line, targets, (), TrackerSettings(), None, landmarks)
+    t.start()
+    ups = walk(t, line, list(np.arange(0.0, 200.0, 1.3)) + [280.0, 290.0])  # a jump past the third
+    said = [(s, e.key) for s, u in ups for e in u.events if e.kind == "landmark"]
+    # the second lies on the roadway: said once the crossing's quiet span is over; the third was passed by 30 m
+    assert [key for _, key in said] == ["L0:0", "L1:0"]
+    assert 57.0 <= said[0][0] <= 60.0 and said[1][0] >= 144.0 + 15.0

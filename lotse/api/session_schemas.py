@@ -94,11 +94,13 @@ SPEAK_ITEM = {
     "type": "object",
     "required": ["kind", "text"],
     "properties": {
-        "kind": {"enum": ["summary", "main", "pre", "post", "reassure", "warning", "off_route", "no_route",
-                          "direction"],
+        "kind": {"enum": ["summary", "main", "pre", "post", "reassure", "warning", "landmark", "off_route",
+                          "no_route", "direction", "route_changed"],
                  "description": "main: at the maneuver; pre: before it; post: what follows; reassure: distance to "
-                                "the next maneuver on a long stretch; warning: hazard ahead; off_route: left the "
-                                "route (a new route follows); no_route: left the route and no new route"},
+                                "the next maneuver on a long stretch; warning: hazard ahead; landmark: a stop or "
+                                "beacon passed now; off_route: left the route (a new route follows); no_route: "
+                                "left the route and no new route; direction: where a new route leads from the "
+                                "walker's heading; route_changed: staff closed or endangered the way ahead"},
         "step": {"type": "integer", "description": "index into the (current) route's steps"},
         "text": {"type": "string"},
         "distance_m": {"type": "number", "description": "pre/warning: metres ahead; reassure/post: to the next"},
