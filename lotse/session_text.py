@@ -14,6 +14,8 @@ _PHRASES = {
     "de": {
         "off_route": "Sie haben die Route verlassen.",
         "new_route": "Neue Route.",
+        "obstacle_ahead": "Achtung, auf Ihrem Weg: {what}.",
+        "no_other_route": "Eine andere Route gibt es von hier aus nicht.",
         "no_route": "Von hier aus gibt es keine neue Route. Bitte gehen Sie zurück zur Route.",
         "turn_around": "Bitte drehen Sie um.",
         "leads": "Die neue Route führt {where}.",
@@ -24,6 +26,8 @@ _PHRASES = {
     "en": {
         "off_route": "You have left the route.",
         "new_route": "New route.",
+        "obstacle_ahead": "Caution, on your way: {what}.",
+        "no_other_route": "There is no other route from here.",
         "no_route": "There is no new route from here. Please go back to the route.",
         "turn_around": "Please turn around.",
         "leads": "The new route leads {where}.",

@@ -31,12 +31,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
+import shapely
 from flask import current_app
 from sqlalchemy import delete, select, text, update
 
-from routing.geo import bearing_deg
+from routing.geo import bearing_deg, haversine_m
+from routing.maneuver import Hazard
 from routing.profiles import ProfileError, resolve
 from routing.tracking import Event, Fix, RouteTracker, Update
+from voice import lang_de, lang_en
 from voice.speech import DEFAULT_RATE, SpeechError
 
 from lotse.audio import audio_url
@@ -46,12 +50,12 @@ from lotse.narration import Narrator
 from lotse.positioning import Position, position_of
 from lotse.problems import Problem
 from lotse.session_models import GuidanceRoute, GuidanceSession
-from lotse.session_plan import build_plan, described_from_response, tracker_for
+from lotse.session_plan import build_plan, described_from_response, line_of, tracker_for
 from lotse.session_text import new_route_direction, phrase
 
 WRITE_ATTEMPTS = 4
 ROUTE_FIELDS = ("from", "to", "profile", "options", "lang", "units", "directions", "step_length_m")
-INSTRUCTION_KINDS = ("main", "pre", "off_route", "no_route")  # what "repeat" repeats
+INSTRUCTION_KINDS = ("main", "pre", "off_route", "no_route", "route_changed")  # what "repeat" repeats
 DISTANCE_KINDS = ("pre", "post", "reassure")  # sentences with a distance, stale when repeated later
 MILLISECONDS_FROM = 1e11  # a numeric timestamp above this (year 5138 in seconds) is in milliseconds
 HINT_AHEAD_M = 15.0  # after a new route, the direction is told towards the route at most this far ahead
@@ -119,6 +123,7 @@ class SessionService:
             planned = plan_from_request(route_request)
             described, destination = planned.described, planned.destination
         plan = build_plan(described, destination)
+        plan["obstacles_seen"] = _obstacle_keys()
         settings = _settings(body)
         tracker = tracker_for(plan, settings["tracker"], None)
         narrator = Narrator(plan, settings)
@@ -215,8 +220,8 @@ class SessionService:
         t = _timestamp(body)
         for _ in range(WRITE_ATTEMPTS):
             loaded = self._load(session_id)
-            answer, state, spoken, new_plan = self._guide(loaded, pos, t, body)
-            if self._save(loaded.row, state, spoken, new_plan):
+            answer, state, spoken, new_plan, same_route = self._guide(loaded, pos, t, body)
+            if self._save(loaded.row, state, spoken, new_plan, new_route=not same_route):
                 answer["expires_at"] = _iso(utcnow() + self.ttl)
                 return answer
         raise Problem("session-conflict", "Position updates of this session arrived at the same time; "
@@ -272,8 +277,20 @@ class SessionService:
         narrator = Narrator(plan, settings)
         speak = [narrator.say(e) for e in _to_say(up, plan)]
         new_plan = None
+        same_route = False  # new_plan is the old route, with what was learnt about obstacles
         if up.off_route:
             speak, new_plan, tracker, up = self._replan(row, plan, tracker, fix, up)
+        elif not up.arrived and not up.stale and (ahead := _new_obstacles_ahead(plan, up.progress_m)):
+            # staff closed or endangered the way ahead since the route was planned: a new route from here
+            reason = {"kind": "route_changed", "step": up.step, "text": _obstacle_notice(ahead, settings["lang"])}
+            replanned, new_plan, tracker, up = self._replan(row, plan, tracker, fix, up, reason=reason)
+            if new_plan is None:  # no way round: the walker hears what lies ahead; the old route stays
+                plan["obstacles_seen"] = _obstacle_keys()
+                new_plan, same_route = plan, True
+                replanned = [dict(reason, text=f"{reason['text']} {phrase('no_other_route', settings['lang'])}")]
+            # what the old route had to say now is replaced when the route changes; kept when it stays
+            speak = speak + replanned if same_route else replanned
+            up.off_route = False
         answer = {
             "position": {"lat": round(up.projection.lat, 7), "lon": round(up.projection.lon, 7),
                          "accuracy_m": round(pos.accuracy_m, 1), "method": pos.method,
@@ -282,19 +299,24 @@ class SessionService:
             "speak": self._voiced(speak, settings),
             "off_route": up.off_route,
             "arrived": up.arrived,
-            "route_version": row.route_version + (1 if new_plan else 0),
+            "route_version": row.route_version + (1 if new_plan and not same_route else 0),
         }
         if up.stale:
             answer["stale"] = True
-        if new_plan is not None:
+        if new_plan is not None and not same_route:
             answer["route"], answer["steps"] = new_plan["route"], new_plan["steps"]
         state = tracker.state.to_dict()
         instructions = [item for item in speak if item["kind"] in INSTRUCTION_KINDS]
         spoken = _texts(speak) if instructions else row.last_spoken
-        return answer, state, spoken, new_plan
+        return answer, state, spoken, new_plan, same_route
 
-    def _replan(self, row: GuidanceSession, plan: dict[str, Any], tracker: RouteTracker, fix: Fix, up: Update):
-        """Off the route: plan from here to the same destination, with the same profile, options, language."""
+    def _replan(self, row: GuidanceSession, plan: dict[str, Any], tracker: RouteTracker, fix: Fix, up: Update,
+                reason: dict[str, Any] | None = None):
+        """Plan from here to the same destination, with the same profile, options, language.
+
+        Off the route by default; ``reason`` is said instead of "Sie haben die
+        Route verlassen" when the route changes for another reason (an obstacle).
+        """
         from lotse.api.routes import plan_from_request
 
         settings = row.settings
@@ -309,9 +331,14 @@ class SessionService:
             return ([{"kind": "no_route", "step": up.step,
                       "text": f"{phrase('off_route', lang)} {phrase('no_route', lang)}"}], None, tracker, up)
         new_plan = build_plan(planned.described, planned.destination)
+        new_plan["obstacles_seen"] = _obstacle_keys()
         new_tracker = tracker_for(new_plan, row.settings["tracker"], None)
         narrator = Narrator(new_plan, row.settings)
-        speak = [{"kind": "off_route", "step": 0, "text": f"{phrase('off_route', lang)} {phrase('new_route', lang)}"}]
+        if reason is None:
+            speak = [{"kind": "off_route", "step": 0,
+                      "text": f"{phrase('off_route', lang)} {phrase('new_route', lang)}"}]
+        else:
+            speak = [dict(reason, step=0, text=f"{reason['text']} {phrase('new_route', lang)}")]
         events = new_tracker.start()
         new_up = new_tracker.update(fix)  # the walker stands at the new start: begin the new track here
         events += new_up.events
@@ -327,7 +354,7 @@ class SessionService:
             speak.append({"kind": "direction", "step": 0, "text": hint})
             events = [e for e in events if not (e.kind == "main" and e.step < len(along) - 1)]
         speak += [narrator.say(e) for e in events]
-        new_up.off_route = True
+        new_up.off_route = reason is None
         return speak, new_plan, new_tracker, new_up
 
     def _load(self, session_id: str) -> Loaded:
@@ -354,11 +381,12 @@ class SessionService:
         loaded.row.expires_at = now + self.ttl
         return loaded
 
-    def _save(self, row: GuidanceSession, state: dict, spoken: list, new_plan: dict | None) -> bool:
+    def _save(self, row: GuidanceSession, state: dict, spoken: list, new_plan: dict | None,
+              new_route: bool = True) -> bool:
         now = utcnow()
         values: dict[str, Any] = dict(version=row.version + 1, state=state, last_spoken=spoken,
                                       updated_at=now, expires_at=now + self.ttl)
-        if new_plan is not None:
+        if new_plan is not None and new_route:
             values["route_version"] = row.route_version + 1
         with self.db.write() as s:
             done = s.execute(update(GuidanceSession)
@@ -395,6 +423,54 @@ def audio_urls(texts: list[str], lang: str, rate: int) -> dict[str, str] | None:
         current_app.logger.warning("speech synthesis failed for a guidance session; answering text only")
         return None
     return {text_: audio_url(key) for text_, key in keys.items()}
+
+
+def _obstacle_keys() -> list[str]:
+    """Identity of every obstacle in force now (id and revision)."""
+    state = current_app.extensions["lotse.obstacles"].current()
+    return [] if state.overlay is None else sorted(_key(p.obstacle) for p in state.overlay.placed)
+
+
+def _key(o: Any) -> str:
+    return f"{o.id}@{o.updated_at}"
+
+
+def _new_obstacles_ahead(plan: dict[str, Any], progress_m: float) -> list[Any]:
+    """Obstacles in force now, not known when the route was planned, on the part of it still to walk."""
+    service = current_app.extensions["lotse.obstacles"]
+    state = service.current()
+    if state.overlay is None:
+        return []
+    seen = set(plan.get("obstacles_seen") or [])
+    new = [p.obstacle for p in state.overlay.placed if _key(p.obstacle) not in seen]
+    if not new:
+        return []
+    coords = line_of(plan["route"]).coords  # (lat, lon) rows
+    seg = haversine_m(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
+    along = np.concatenate(([0.0], np.cumsum(seg)))
+    first = max(int(np.searchsorted(along, progress_m, side="right")) - 1, 0)
+    lat, lon = coords[first:, 0].copy(), coords[first:, 1].copy()
+    if len(lat) < 2:
+        return []
+    index = service.index
+    x, y = index.snapper.frame.to_xy(lat, lon)
+    ahead = shapely.LineString(np.column_stack((x, y)))
+    out = []
+    for o in new:
+        try:
+            if index.covered(o.geometry, o.radius_m).intersects(ahead):
+                out.append(o)
+        except Exception:  # an obstacle that no longer fits the map is ignored, as routing ignores it
+            continue
+    return out
+
+
+def _obstacle_notice(obstacles: list[Any], lang: str) -> str:
+    """'Achtung, auf Ihrem Weg: Baugrube, Absperrung mit Bauzaun.' — the staff's words, or the kind's."""
+    words = lang_en.hazard_words if lang == "en" else lang_de.hazard_words
+    what = "; ".join(words(Hazard(kind=o.kind, description=o.description, description_en=o.description_en))
+                     for o in obstacles[:2])
+    return phrase("obstacle_ahead", lang).format(what=what)
 
 
 def _to_say(up: Update, plan: dict[str, Any]) -> list[Event]:

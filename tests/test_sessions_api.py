@@ -415,3 +415,59 @@ def test_a_landmark_on_a_stretch_is_said_as_the_walker_passes_it(client):
         said += answer["speak"]
     heard = [item["text"] for item in said if item["kind"] == "landmark"]
     assert any(expected[0]["label"].split(",")[0] in text for text in heard), (heard, line[:2])
+
+
+def _walk_to(client, sid, poly, metres, t0=1000.0):
+    answers = []
+    for k, s in enumerate(np.arange(0.0, metres, 2.0)):
+        lat, lon = poly.point_at(float(s))
+        answers.append(client.post(f"/api/v1/sessions/{sid}/positions",
+                                   json={"lat": lat, "lon": lon, "accuracy_m": 5, "heading": 180,
+                                         "timestamp": t0 + k * 1.5}).get_json())
+    return answers
+
+
+def test_an_obstacle_closing_the_way_ahead_gives_a_running_session_a_new_route_at_once(app, client):
+    from lotse.session_plan import line_of
+    from staff_support import auth, make_key
+
+    body = _create(client)  # the walk profile: straight across the unmarked crossing
+    sid, poly = body["id"], line_of(body["route"])
+    _walk_to(client, sid, poly, 12.0)
+    lat, lon = poly.point_at(60.0)  # on the way ahead
+    staff = make_key(app, "staff", "tiefbauamt")
+    closed = client.post("/api/v1/obstacles", headers=auth(staff), json={
+        "geometry": {"type": "Point", "coordinates": [lon, lat]}, "radius_m": 3, "kind": "construction",
+        "severity": "impassable", "description": "Baugrube"})
+    assert closed.status_code == 201, closed.get_json()
+    lat, lon = poly.point_at(14.0)
+    answer = client.post(f"/api/v1/sessions/{sid}/positions",
+                         json={"lat": lat, "lon": lon, "accuracy_m": 5, "heading": 180, "timestamp": 1100}).get_json()
+    said = answer["speak"]
+    assert said[0]["kind"] == "route_changed" and said[0]["text"] == "Achtung, auf Ihrem Weg: Baugrube. Neue Route."
+    assert answer["route_version"] == 1 and not answer["off_route"]
+    new = line_of(answer["route"])
+    assert new.project(lat=poly.point_at(60.0)[0], lon=poly.point_at(60.0)[1]).distance_m > 3.0
+    # said once: the next fix on the new route brings no second notice
+    nlat, nlon = new.point_at(4.0)
+    again = client.post(f"/api/v1/sessions/{sid}/positions",
+                        json={"lat": nlat, "lon": nlon, "accuracy_m": 5, "timestamp": 1102}).get_json()
+    assert not any(item["kind"] == "route_changed" for item in again["speak"])
+
+
+def test_an_obstacle_behind_the_walker_changes_nothing(app, client):
+    from lotse.session_plan import line_of
+    from staff_support import auth, make_key
+
+    body = _create(client)
+    sid, poly = body["id"], line_of(body["route"])
+    _walk_to(client, sid, poly, 40.0)
+    lat, lon = poly.point_at(5.0)
+    staff = make_key(app, "staff", "tiefbauamt")
+    client.post("/api/v1/obstacles", headers=auth(staff), json={
+        "geometry": {"type": "Point", "coordinates": [lon, lat]}, "radius_m": 2, "kind": "construction",
+        "severity": "impassable", "description": "Baugrube"})
+    lat, lon = poly.point_at(42.0)
+    answer = client.post(f"/api/v1/sessions/{sid}/positions",
+                         json={"lat": lat, "lon": lon, "accuracy_m": 5, "timestamp": 1100}).get_json()
+    assert answer["route_version"] == 0 and not any(i["kind"] == "route_changed" for i in answer["speak"])
