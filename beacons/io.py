@@ -243,6 +243,23 @@ def _convert(name: str, text: str, decimal_comma: bool) -> Any:
     return text
 
 
+def label_problem(label: str) -> str | None:
+    """Why a German label cannot be spoken as written, or None.
+
+    Labels are said by a speech engine: an abbreviation it would spell out
+    letter by letter ("Bhst. 3") must be written out. Those Lotse expands
+    when speaking ("Bstg.", "Gl.", "Hbf.", "Str.", ... see
+    :mod:`voice.abbrev`) are accepted.
+    """
+    from voice.abbrev import unknown_abbreviations
+
+    found = unknown_abbreviations(label)
+    if not found:
+        return None
+    words = ", ".join(repr(w) for w in dict.fromkeys(found))
+    return f"{words}: an abbreviation the speech engine would spell out letter by letter; write the word out"
+
+
 def parse_time(text: str) -> date | datetime:
     """An ISO 8601 date (``2024-05-01``) or date and time (``Z`` allowed)."""
     try:
@@ -271,6 +288,11 @@ def _finish(values: dict[str, Any], errors: list[RowError], where: str, line: in
         name, _, reason = problem.partition(": ")
         if name not in bad:
             errors.append(RowError(where, name, reason, line))
+            bad.add(name)
+    if "label" not in bad:
+        reason = label_problem(beacon.label)
+        if reason:
+            errors.append(RowError(where, "label", reason, line))
     if not any(e.field == "id" for e in errors):
         previous = seen.get(beacon.id)
         if previous is not None:

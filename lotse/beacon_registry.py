@@ -139,7 +139,7 @@ class BeaconRegistry:
             params, radio_map = self.calibration.params(), self.calibration.radio_map
         landmarks = tuple(
             {"kind": "beacon", "name": e.beacon.label, "label_en": e.beacon.label_en, "lat": e.beacon.lat,
-             "lon": e.beacon.lon, "id": e.beacon.id}
+             "lon": e.beacon.lon, "id": e.beacon.id, "beacon_kind": e.beacon.kind}
             for e in entries.values() if e.beacon.active and e.attached is not None)
         return RegistryState(version, entries, index, landmarks, params, radio_map)
 

@@ -47,6 +47,7 @@ LANDMARK_M = 20.0  # a stop this close to the route is passed; this close to the
 LANDMARK_KINDS = ("bus_stop", "stop", "station")
 BEACON_AT_M = 6.0  # a beacon farther from the route (e.g. across the road) is not where the walker is
 SHADOW_M = 10.0  # a stop this close to an extra landmark (a beacon at it) is said once, by the beacon's label
+CROSSING_BEACON_M = 15.0  # a crossing's beacon this close before it is not said (its instruction follows)
 REFERENCE_MIN_M, REFERENCE_MAX_M = 8.0, 40.0  # a depart reference is close, but not where one stands
 HERE_M = 5.0  # a landmark this close after a maneuver is said at its point ("Hier ist ...")
 ALREADY_THERE_M = 2.0  # a route shorter than this has nothing to walk ...
@@ -294,8 +295,9 @@ def find_maneuvers(graph: CompiledGraph, route: Route,
            {"street": last.name, "way_kind": last.kind, "side": _arrival_side(route, last.bearing_out)}),
     ), route.distance_m)
     _merge_compounds(out, at)
-    _attach_landmarks(graph, route, out, at, extra_landmarks)
+    shadowed = _attach_landmarks(graph, route, out, at, extra_landmarks)
     here = {normalise(lm.label) for lm in out[0].landmarks if (lm.distance_m or 0.0) <= HERE_M}
+    here |= {name for name, along in shadowed.items() if along <= HERE_M}
     for key, value in _depart_reference(graph, route, first.bearing_in, exclude=here).items():
         setattr(out[0], key, value)
     for i, m in enumerate(out):
@@ -393,7 +395,7 @@ def _landmark_places(graph: CompiledGraph) -> tuple[list[dict], np.ndarray, np.n
 
 
 def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], at: list[float],
-                      extra: Sequence[Mapping[str, Any]] = ()) -> None:
+                      extra: Sequence[Mapping[str, Any]] = ()) -> dict[str, float]:
     """Add stops and ``extra`` points near the route to the maneuver before them, with their side.
 
     Those at the goal go to arrive, and so does an ``extra`` point marked
@@ -401,24 +403,32 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
     :data:`routing.places.GROUP_RADIUS_M` of each other are one place (a
     stop's platforms, a stop named after the station it serves): it is said
     once, at the goal when one of them is there, else where the route first
-    passes one.
+    passes one. A place of the map with a said ``extra`` point (a beacon)
+    within :data:`SHADOW_M` of one of its members is said by the beacon's
+    label only (see :func:`_shadowed`). A beacon at a crossing is not said
+    at the kerb (see :func:`_quiet_at_crossings`).
+
+    Returns the normalised names of the shadowed places with where along the
+    route the beacon shadowing them is said (the start's are no direction
+    reference: the walker stands at them).
     """
     import shapely
 
     if len(route.coords) < 2:
-        return
+        return {}
     frame = LocalFrame(float(route.coords[0, 0]), float(route.coords[0, 1]))
     graph_places, glat, glon = _landmark_places(graph)
     lat_lo, lon_lo = route.coords.min(axis=0) - 0.0005  # about 55 m: more than LANDMARK_M
     lat_hi, lon_hi = route.coords.max(axis=0) + 0.0005
     inside = np.flatnonzero((glat > lat_lo) & (glat < lat_hi) & (glon > lon_lo) & (glon < lon_hi))
-    places = _unshadowed([graph_places[i] for i in inside], extra, frame) + list(extra)
+    n_graph = len(inside)
+    places = [graph_places[i] for i in inside] + list(extra)
     if not places:
-        return
+        return {}
     x, y = frame.to_xy(route.coords[:, 0], route.coords[:, 1])
     line = shapely.LineString(np.column_stack((x, y)))
     if line.length == 0:
-        return
+        return {}
     px, py = frame.to_xy(np.array([p["lat"] for p in places]), np.array([p["lon"] for p in places]))
     near = np.flatnonzero(((px > min(x) - LANDMARK_M) & (px < max(x) + LANDMARK_M)
                            & (py > min(y) - LANDMARK_M) & (py < max(y) + LANDMARK_M))
@@ -435,6 +445,8 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
         along = line.project(point)
         end_gap = float(haversine_m(places[i]["lat"], places[i]["lon"], *route.snapped_destination))
         passed.append((int(i), along, end_gap <= LANDMARK_M or along >= line.length - 1.0))
+    shadowed = _shadowed(passed, places, n_graph, px, py)
+    passed = [item for item in passed if item[0] not in shadowed]
     for i, along, at_goal in _once_per_place(passed, places, px, py):
         point = shapely.Point(px[i], py[i])
         place = places[i]
@@ -453,6 +465,74 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
         ))
     for m in out:
         m.landmarks.sort(key=lambda lm: lm.distance_m or 0.0)
+    _quiet_at_crossings(out, at, {p.get("id"): p.get("beacon_kind") for p in extra if p.get("id")})
+    return {normalise(places[i]["name"]): along for i, along in shadowed.items()}
+
+
+def _quiet_at_crossings(out: list[Maneuver], at: list[float], beacon_kinds: Mapping[str, str | None]) -> None:
+    """Keep the crossing instruction at the kerb short: beacons there are not said.
+
+    At the kerb the walker hears the crossing ("Überqueren Sie jetzt die
+    Straße Schießtäle am Zebrastreifen ..."). A beacon said with it (within
+    :data:`HERE_M` of the kerb, "Sie sind am Zebrastreifen Schießtäle,
+    Nordseite") only adds words, and on a short crossing the far side's
+    beacon would be said at the near kerb, untruly. A beacon of kind
+    ``crossing`` within :data:`CROSSING_BEACON_M` before a crossing announces
+    what its instruction says a moment later. Such beacons are left out of
+    the maneuvers (they still position the walker); a beacon farther across
+    is said there, confirming the crossing.
+    """
+    crossings = [at[k] for k, m in enumerate(out) if m.kind == "cross"]
+    if not crossings:
+        return
+
+    def quiet(k: int, lm: Landmark) -> bool:
+        if lm.kind != "beacon" or lm.distance_m is None:
+            return False
+        along = at[k] + lm.distance_m
+        at_kerb = any(-0.5 <= along - c <= HERE_M for c in crossings)  # said with the crossing's main text
+        before = any(0.0 <= c - along <= CROSSING_BEACON_M for c in crossings)
+        return at_kerb or (before and beacon_kinds.get(lm.id) == "crossing")
+
+    for k, m in enumerate(out):
+        if m.kind != "arrive":
+            m.landmarks = [lm for lm in m.landmarks if not quiet(k, lm)]
+
+
+def _shadowed(passed: list[tuple[int, float, bool]], places: list[dict], n_graph: int,
+              px: np.ndarray, py: np.ndarray) -> dict[int, float]:
+    """Places of the map (indices below ``n_graph``) said by a beacon's label instead, with where.
+
+    A beacon mounted at a stop names it more precisely ("Bushaltestelle ZOB,
+    Steig 3" rather than "Herrenberg ZOB"); saying both is noise. A place is
+    one place with all its members (same name within
+    :data:`routing.places.GROUP_RADIUS_M`, chained): one platform within
+    :data:`SHADOW_M` of a beacon said on the route silences the others too.
+    Only beacons said on this route shadow: one across the road, not said,
+    leaves the stop to be said.
+    """
+    said = [(i, along) for i, along, _ in passed if i >= n_graph]
+    if not said or n_graph == 0:
+        return {}
+    out: dict[int, float] = {}
+    for g in range(n_graph):
+        near = [along for i, along in said if math.hypot(px[g] - px[i], py[g] - py[i]) <= SHADOW_M]
+        if near:
+            out[g] = min(near)
+    grew = bool(out)
+    while grew:  # the other members of a shadowed place
+        grew = False
+        for g in range(n_graph):
+            if g in out:
+                continue
+            name = normalise(places[g]["name"])
+            for s, along in list(out.items()):
+                if (normalise(places[s]["name"]) == name
+                        and math.hypot(px[g] - px[s], py[g] - py[s]) <= GROUP_RADIUS_M):
+                    out[g] = along
+                    grew = True
+                    break
+    return out
 
 
 def _once_per_place(passed: list[tuple[int, float, bool]], places: list[dict], px: np.ndarray,
@@ -476,20 +556,6 @@ def _once_per_place(passed: list[tuple[int, float, bool]], places: list[dict], p
             at_goal = [it for it in g if it[2]]
             keep.append(max(at_goal, key=lambda it: it[1]) if at_goal else min(g, key=lambda it: it[1]))
     return sorted(keep, key=lambda it: it[1])
-
-
-def _unshadowed(places: list[dict], extra: Sequence[Mapping[str, Any]], frame: LocalFrame) -> list[dict]:
-    """The graph's places not within :data:`SHADOW_M` of an extra point.
-
-    A beacon mounted at a stop names it more precisely ("Bushaltestelle
-    Rathaus, Steig A" rather than "Rathaus"); saying both is noise.
-    """
-    if not extra or not places:
-        return places
-    ex, ey = frame.to_xy(np.array([p["lat"] for p in extra]), np.array([p["lon"] for p in extra]))
-    px, py = frame.to_xy(np.array([p["lat"] for p in places]), np.array([p["lon"] for p in places]))
-    d = np.hypot(np.subtract.outer(px, ex), np.subtract.outer(py, ey)).min(axis=1)
-    return [p for p, di in zip(places, d) if di > SHADOW_M]
 
 
 def _side(line, along: float, point) -> str:

@@ -116,3 +116,35 @@ def test_herrenberg_acoustic_signals(hb_graph):
     # all five nodes with a sound signal are crossed at some transition, with their sound
     sound_nodes = set(np.flatnonzero(g.node_cross_sound == yes).tolist())
     assert sound_nodes <= set(g.trans_node[with_sound].tolist())
+
+
+def test_herrenberg_marktplatz_point_next_to_the_path_is_reached_without_a_u_turn(hb_graph):
+    """The square's outline passes the Bronngasse's end 0.11 m off (OSM nodes 3469864038, 243274156).
+
+    Before they were joined at build time, the route to this point of the
+    Marktplatz passed within 5 m, went ~31 m on and turned back.
+    """
+    from routing.maneuvers import find_maneuvers
+
+    assert any("outline nodes of squares" in w for w in hb_graph.meta["warnings"])
+    router = Router(hb_graph)
+    route = router.plan((48.5940387, 8.8642448), (48.5961514, 8.8700728), "walk")
+    kinds = [m.kind for m in find_maneuvers(hb_graph, route)]
+    assert "uturn" not in kinds, kinds
+    assert route.distance_m < 540, "580 m with the detour past the square and back"
+
+
+def test_herrenberg_zob_beacon_says_the_stop_once(hb_graph):
+    """A beacon 1 m from a platform of 'Herrenberg ZOB': the stop is said by the beacon's label only."""
+    from routing.maneuvers import find_maneuvers
+    from voice import render
+
+    m_lat = 1 / 111195.08
+    beacon = {"kind": "beacon", "name": "Bushaltestelle ZOB, Bstg. 3", "lat": 48.5942815 + m_lat,
+              "lon": 8.8643447, "id": "hb-zob", "beacon_kind": "bus_stop"}
+    router = Router(hb_graph)
+    origin = (beacon["lat"], beacon["lon"])
+    ms = find_maneuvers(hb_graph, router.plan(origin, (48.5961514, 8.8700728), "walk"), extra_landmarks=[beacon])
+    said = " ".join(g.main + " " + g.post for g in render(ms, "de", directions="relative"))
+    assert "Sie sind an der Bushaltestelle ZOB, Bussteig 3" in said
+    assert "Herrenberg ZOB" not in said, said

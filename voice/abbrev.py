@@ -29,9 +29,27 @@ _NAME_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bPl\.(?!\w)", "Platz"),
         (r"(?<=[a-zäöüß])pl\.(?!\w)", "platz"),
         (r"\bHbf\b\.?", "Hauptbahnhof"),
+        (r"\bBhf\b\.?", "Bahnhof"),
         (r"\bBf\b\.?", "Bahnhof"),
+        (r"(?<=[a-zäöüß])bf\b\.?", "bahnhof"),  # "Busbf."
+        # transit and places: platforms, tracks, stops, entrances (signs and beacon labels)
+        (r"\bBahnstg\b\.?", "Bahnsteig"),
+        (r"\bStg\.", "Steig"),
+        (r"\bGl\.", "Gleis"),
+        (r"\bHst\b\.?", "Haltestelle"),
+        (r"\bHaltest\.", "Haltestelle"),
+        (r"\bHp\.", "Haltepunkt"),
+        (r"\bEing\.", "Eingang"),
+        (r"\bAusg\.", "Ausgang"),
+        (r"\bRi\.", "Richtung"),
+        (r"\bFußg\.", "Fußgänger"),
+        (r"\bZentr\.", "Zentrum"),
+        (r"\bGeb\.", "Gebäude"),
     )
 )
+
+#: A short word with a full stop left after expansion: an abbreviation no rule knows.
+_ABBREVIATION = re.compile(r"(?<![\w.])[A-Za-zÄÖÜäöüß]{1,6}\.(?![\w.])")
 
 _TEXT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), r)
@@ -66,8 +84,18 @@ def _tidy(text: str) -> str:
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
+_BSTG = re.compile(r"\bBstg\b\.?")
+_BUS = re.compile(r"(?<![a-zäöüß])(?:Bus|bus|Omnibus|ZOB\b)")
+
+
 def expand_name(name: str) -> str:
-    """Expand abbreviations in a street, place or stop name."""
+    """Expand abbreviations in a street, place or stop name.
+
+    "Bstg." is a platform: "Bussteig" where the name speaks of buses
+    ("Bushaltestelle ZOB, Bstg. 3"), else "Bahnsteig".
+    """
+    if _BSTG.search(name):
+        name = _BSTG.sub("Bussteig" if _BUS.search(name) else "Bahnsteig", name)
     for pattern, repl in _NAME_RULES:
         name = pattern.sub(repl, name)
     return _tidy(name)
@@ -79,3 +107,15 @@ def expand_text(text: str) -> str:
     for pattern, repl in _TEXT_RULES:
         text = pattern.sub(repl, text)
     return _tidy(text)
+
+
+def unknown_abbreviations(name: str) -> list[str]:
+    """Abbreviations in ``name`` that :func:`expand_name` leaves as they are ("Bhst.").
+
+    A speech engine spells them out letter by letter; a label to be spoken
+    (a beacon's) should write them out. Only words of up to six letters
+    followed by a full stop count: "Nordseite." at the end of a sentence is a
+    word of its own, but labels do not end with a full stop anyway.
+    """
+    expanded = expand_name(name)
+    return [m.group(0) for m in _ABBREVIATION.finditer(expanded)]

@@ -82,6 +82,8 @@ _LANDMARK_GENDERS: dict[str, Gender] = {
     "büro": "n", "café": "n", "restaurant": "n", "geschäft": "n", "tor": "n",
     "stadion": "n", "theater": "n", "denkmal": "n", "schild": "n", "gleis": "n",
     "kino": "n", "hotel": "n", "rathaus": "n",
+    # crossings and ways to them, as beacon labels name them ("am Zebrastreifen Schießtäle")
+    "streifen": "m", "anlage": "f", "stele": "f",
 }
 LANDMARK_GENDERS: dict[str, Gender] = {
     **{k: h.gender for k, h in STREET_HEADS.items()},
