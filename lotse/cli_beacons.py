@@ -26,6 +26,27 @@ class _DryRun(Exception):
     """Raised inside the write transaction of ``--dry-run`` to roll it back."""
 
 
+#: ``--graph FILE``: the map beacons are attached to (as ``lotse serve --graph``).
+graph_option = click.option(
+    "--graph", type=click.Path(exists=True, dir_okay=False),
+    help="compiled graph the service uses, to check where beacons meet the network "
+         "(default: LOTSE_GRAPH, else the demo map)")
+
+
+def _graph_app(graph: str | None):
+    """The service as ``lotse serve --graph GRAPH`` would run it (GRAPH None: LOTSE_GRAPH or the demo map)."""
+    return _app(GRAPH_PATH=graph)
+
+
+def map_name(app) -> str:  # noqa: ANN001
+    """Which map an app's beacons are attached to, for messages: 'hb.graph (herrenberg.osm.pbf)', 'the demo map'."""
+    store = app.extensions["lotse.graphs"]
+    if store.is_demo:
+        return "the demo map (give --graph FILE or set LOTSE_GRAPH for the city's map)"
+    source = store.graph.meta.get("source")
+    return f"{store.graph_path}" + (f" ({source})" if source else "")
+
+
 @click.group()
 def beacons() -> None:
     """Bluetooth beacons: import a CSV/GeoJSON file, export, list, calibrate positioning from a survey."""
@@ -37,8 +58,14 @@ def beacons() -> None:
 @click.option("--replace", is_flag=True, help="also remove registered beacons the file does not list")
 @click.option("--dry-run", is_flag=True, help="check the file and show what would change; write nothing")
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
-def import_(file: str, fmt: str | None, replace: bool, dry_run: bool, as_json: bool) -> None:
-    """Create or update beacons from FILE (rows with errors are reported and skipped)."""
+@graph_option
+def import_(file: str, fmt: str | None, replace: bool, dry_run: bool, as_json: bool, graph: str | None) -> None:
+    """Create or update beacons from FILE (rows with errors are reported and skipped).
+
+    Each written beacon is checked against the map the service runs on
+    (--graph, else LOTSE_GRAPH, else the demo map): one farther than 30 m
+    from every walkable way is reported, since routes will not announce it.
+    """
     from lotse.storage import beacons as store
 
     try:
@@ -47,10 +74,10 @@ def import_(file: str, fmt: str | None, replace: bool, dry_run: bool, as_json: b
         raise click.ClickException(f"{file}: {exc}") from None
     rejected = [e.to_dict() for e in result.errors]
     if replace and rejected:
-        _report(file, None, rejected, [], as_json, dry_run)
+        _report(file, None, rejected, [], as_json, dry_run, None)
         raise click.ClickException(f"{len(result.rejected)} row(s) rejected: nothing imported, because --replace "
                                    "would remove the beacons of the rejected rows; fix them first")
-    app = _app()
+    app = _graph_app(graph)
     registry = app.extensions["lotse.beacons"]
     summary = None
     try:
@@ -61,20 +88,22 @@ def import_(file: str, fmt: str | None, replace: bool, dry_run: bool, as_json: b
     except _DryRun:
         pass
     written = set(summary.created + summary.updated)
-    warnings = [f"{b.id} ({b.label}): no walkable way within {registry.attach_m:.0f} m; used for positioning, "
-                "not announced on routes" for b in result.beacons
+    checked = map_name(app) if written else None
+    warnings = [f"{b.id} ({b.label}): no walkable way within {registry.attach_m:.0f} m on {checked}; used for "
+                "positioning, not announced on routes" for b in result.beacons
                 if b.id in written and registry.attachment(b.lat, b.lon) is None]
-    _report(file, summary, rejected, warnings, as_json, dry_run)
+    _report(file, summary, rejected, warnings, as_json, dry_run, checked)
     if rejected:
         sys.exit(1)
 
 
 def _report(file: str, summary, rejected: list[dict], warnings: list[str], as_json: bool,  # noqa: ANN001
-            dry_run: bool) -> None:
+            dry_run: bool, checked: str | None) -> None:
     counts = summary.counts() if summary else {"created": 0, "updated": 0, "unchanged": 0, "deleted": 0}
     counts["rejected"] = len({(r["where"]) for r in rejected})
     if as_json:
-        doc = {"file": file, "dry_run": dry_run, **counts, "rejected_rows": rejected, "warnings": warnings}
+        doc = {"file": file, "dry_run": dry_run, **counts, "rejected_rows": rejected, "warnings": warnings,
+               "checked_against": checked}
         if summary:
             doc.update(ids={"created": summary.created, "updated": summary.updated, "deleted": summary.deleted})
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
@@ -85,16 +114,19 @@ def _report(file: str, summary, rejected: list[dict], warnings: list[str], as_js
         click.echo(f"warning: {w}", err=True)
     what = ", ".join(f"{n} {k}" for k, n in counts.items())
     click.echo(f"{file}: {what}{' (dry run: nothing written)' if dry_run else ''}")
+    if checked:
+        click.echo(f"beacons checked against {checked}", err=True)
 
 
 @beacons.command("export")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="file to write (default: stdout)")
 @click.option("--format", "fmt", type=click.Choice(["csv", "geojson"]), help="default: from -o's suffix, else csv")
 @click.option("--all", "with_graph", is_flag=True, help="include the beacons built into the graph file")
-def export(output: str | None, fmt: str | None, with_graph: bool) -> None:
+@graph_option
+def export(output: str | None, fmt: str | None, with_graph: bool, graph: str | None) -> None:
     """Write the registered beacons as CSV or GeoJSON (the format import reads)."""
     fmt = fmt or ("geojson" if output and Path(output).suffix.lower() in (".geojson", ".json") else "csv")
-    entries = _entries(with_graph)
+    entries = _entries(with_graph, _graph_app(graph))
     items = [e.beacon for e in entries]
     text = to_csv(items) if fmt == "csv" else json.dumps(to_geojson(items), ensure_ascii=False, indent=1) + "\n"
     if output:
@@ -104,9 +136,8 @@ def export(output: str | None, fmt: str | None, with_graph: bool) -> None:
         click.echo(text, nl=False)
 
 
-def _entries(with_graph: bool):
+def _entries(with_graph: bool, app):  # noqa: ANN001
     """Registered beacons (and the graph's, with ``with_graph``), by id."""
-    app = _app()
     state = app.extensions["lotse.beacons"].current() if with_graph else None
     if state is not None:
         return list(state.entries.values())
@@ -119,9 +150,11 @@ def _entries(with_graph: bool):
 
 @beacons.command("list")
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
-def list_(as_json: bool) -> None:
+@graph_option
+def list_(as_json: bool, graph: str | None) -> None:
     """List the beacons the service uses: registered ones and those built into the graph."""
-    entries = _entries(True)
+    app = _graph_app(graph)
+    entries = _entries(True, app)
     if as_json:
         click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
         return
@@ -130,7 +163,7 @@ def list_(as_json: bool) -> None:
         b = e.beacon
         way = f"{e.attached.distance_m:.0f} m" if e.attached else "-"
         click.echo(f"{b.id:<52} {b.kind:<9} {'yes' if b.active else 'no':<6} {e.source:<8} {way:>6}  {b.label}")
-    click.echo(f"{len(entries)} beacons", err=True)
+    click.echo(f"{len(entries)} beacons; distances to the network on {map_name(app)}", err=True)
 
 
 @beacons.command("calibrate")
@@ -139,7 +172,8 @@ def list_(as_json: bool) -> None:
 @click.option("--radio-map/--no-radio-map", default=True, show_default=True,
               help="also learn where the path-loss model is wrong, per beacon, over the surveyed places")
 @click.option("--per-beacon", is_flag=True, help="also fit each beacon's tx power")
-def calibrate_(survey: str, output: str, radio_map: bool, per_beacon: bool) -> None:
+@graph_option
+def calibrate_(survey: str, output: str, radio_map: bool, per_beacon: bool, graph: str | None) -> None:
     """Fit positioning to this deployment from SURVEY, a CSV of labelled scans.
 
     One row per reading: scan,lat,lon,id,rssi[,spot] (rows of one scan share
@@ -151,7 +185,7 @@ def calibrate_(survey: str, output: str, radio_map: bool, per_beacon: bool) -> N
 
     try:
         samples = read_survey(survey)
-        state = _app().extensions["lotse.beacons"].current()
+        state = _graph_app(graph).extensions["lotse.beacons"].current()
         cal = calibrate(samples, [e.beacon for e in state.entries.values()],
                         per_beacon=per_beacon, radio_map=radio_map)
     except CalibrationError as exc:

@@ -265,3 +265,30 @@ def test_build_attaches_beacons_and_warns_about_far_ones(run, tmp_path):
                                                           {"id": "wegpunkt-3", "rssi": -61}]}).get_json()
     assert fix["ignored"] == [{"id": "WEGPUNKT-3", "reason": "unknown"}]  # free ids are case-sensitive
     assert fix["method"] == "proximity" and fix["nearest_beacon"]["label"] == "Treppe unten"
+
+
+def test_import_checks_attachment_against_the_graph_given(run, tmp_path, osm_doc, write_osm):
+    """A beacon next to a way of the city's map is not 'far from every way' because the demo map lacks it."""
+    from routing.pipeline import build_from_osm
+
+    graph = build_from_osm(write_osm(osm_doc({1: (5000, 0), 2: (5100, 0)}, {10: ([1, 2], {"highway": "footway"})})))
+    graph_file = tmp_path / "city.graph"
+    graph.save(graph_file)
+    lat, lon = osm_doc.latlon(5050, 2)
+    path = tmp_path / "baken.csv"
+    path.write_text(f"id,lat,lon,kind,label\nstadt-1,{lat:.7f},{lon:.7f},waypoint,Wegpunkt Stadt\n", encoding="utf-8")
+
+    on_demo = run("beacons", "import", str(path))
+    assert "no walkable way within 30 m on the demo map" in on_demo.stderr
+    assert "--graph FILE" in on_demo.stderr
+
+    path.write_text(path.read_text().replace("Wegpunkt Stadt", "Wegpunkt Stadtmitte"), encoding="utf-8")
+    on_city = run("beacons", "import", str(path), "--graph", str(graph_file))
+    assert "no walkable way" not in on_city.stderr
+    assert f"beacons checked against {graph_file}" in on_city.stderr
+    report = json.loads(run("beacons", "import", str(path), "--graph", str(graph_file), "--json",
+                            "--dry-run").stdout)
+    assert report["warnings"] == [] and report["unchanged"] == 1
+    listed = run("beacons", "list", "--graph", str(graph_file))
+    assert "stadt-1" in listed.stdout and " 2 m " in listed.stdout
+    assert run("beacons", "import", str(path), "--graph", str(tmp_path / "missing.graph"), code=2)
