@@ -117,6 +117,26 @@ def test_detour_factor_falls_back_to_the_shortest_walk():
     assert "detour factor 1.80" in result.message
 
 
+@pytest.mark.parametrize("factor, limit, said", [
+    (1.053, 1.05, "detour factor 1.053 against the shortest walk (at most 1.05)"),
+    (1.0504, 1.05, "detour factor 1.05 against the shortest walk (at most 1.05)"),  # compared to 3 decimals
+    (1.8, 1.5, "detour factor 1.80 against the shortest walk (at most 1.50)"),
+    (1.05, 1.05, "detour factor 1.05 against the shortest walk (at most 1.05)"),
+])
+def test_a_failing_comparison_shows_the_decimals_that_fail_it(factor, limit, said):
+    """'FAILED max_detour_factor: detour factor 1.05 ... (at most 1.05)' hid why it failed."""
+    from lotse.scenarios.expectations import check
+
+    route = {"route": {"geometry": {"coordinates": [[7.0, 49.0], [7.001, 49.0]]},
+                       "properties": {"distance_m": 1000.4, "summary": "", "audit": {"detour_factor": factor}}},
+             "steps": []}
+    (detour,) = check({"max_detour_factor": limit}, route)
+    assert detour.message == said
+    assert detour.passed == (round(factor, 3) <= limit)
+    (length,) = check({"max_length_m": 1000}, route)
+    assert not length.passed and length.message == "length: 1000.4 m (at most 1000 m), 0.4 m over"
+
+
 def test_beacons_in_must_pass_are_looked_up():
     def fake_route(request):
         return 200, {"route": {"geometry": {"coordinates": [[7.0, 49.0], [7.001, 49.0]]},

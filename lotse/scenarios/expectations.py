@@ -103,9 +103,12 @@ def _at_most(key: str, measure: str, unit: str, what: str) -> Callable[..., list
         if value is None:
             return [Check(key, False, limit, None, f"the route carries no {what} (audit key missing)")]
         ok = value <= limit
-        msg = f"{what}: {_fmt(value, unit)} (at most {_fmt(limit, unit)})"
+        shown, bound = _visible(value, limit, 0 if unit == "m" else None)
+        unit_text = " m" if unit == "m" else ""
+        msg = f"{what}: {shown}{unit_text} (at most {bound}{unit_text})"
         if not ok:
-            msg += f", {_fmt(value - limit, unit)} over"
+            over, _ = _visible(value - limit, 0.0, 0 if unit == "m" else None)
+            msg += f", {over}{unit_text} over"
         return [Check(key, ok, limit, value, msg)]
     return run
 
@@ -119,8 +122,9 @@ def _detour(limit, response, m, ctx) -> list[Check]:
                       "between these points could not be planned")]
     factor = round(factor, 3)
     ok = factor <= limit
+    shown, bound = _visible(factor, limit, 2)
     return [Check("max_detour_factor", ok, limit, factor,
-                  f"detour factor {factor:.2f} against the shortest walk (at most {limit:.2f})")]
+                  f"detour factor {shown} against the shortest walk (at most {bound})")]
 
 
 def _no_steps(wanted, response, m, ctx) -> list[Check]:
@@ -205,6 +209,24 @@ def _fmt(value: float, unit: str) -> str:
     if unit == "m":
         return f"{value:.0f} m"
     return f"{value:g}"
+
+
+def _visible(value: float, limit: float, decimals: int | None) -> tuple[str, str]:
+    """``value`` and ``limit`` with as many decimals as it takes to tell them apart.
+
+    A detour factor of 1.053 against a limit of 1.05 is "1.053 (at most
+    1.05)", not "1.05 (at most 1.05)"; 1000.4 m against 1000 m is "1000.4 m".
+    ``decimals`` is the fewest to show (None: as short as ``:g`` gives);
+    equal numbers keep that. The limit is shown as written when that is exact.
+    """
+    if decimals is None:
+        shown, bound, d = f"{value:g}", f"{limit:g}", 0
+    else:
+        shown, bound, d = f"{value:.{decimals}f}", f"{limit:.{decimals}f}", decimals
+    while value != limit and shown == bound and d < 9:
+        d += 1
+        shown, bound = (f"{x:.{d}f}".rstrip("0").rstrip(".") for x in (value, limit))
+    return shown, bound
 
 
 _CHECKS: dict[str, Callable[..., list[Check]]] = {
