@@ -22,12 +22,21 @@ GEOJSON_MEDIA_TYPE = "application/geo+json"
 
 @dataclass(frozen=True)
 class Attribution:
-    """Who the map data belongs to and under which licence."""
+    """Who the map data belongs to and under which licence, in English and German."""
 
     text: str
     author: str
     license_url: str | None
     link: str | None
+    text_de: str = ""
+    author_de: str = ""
+
+    def text_in(self, lang: str | None) -> str:
+        """'© OpenStreetMap-Mitwirkende' in German output, '© OpenStreetMap contributors' otherwise."""
+        return self.text_de if lang == "de" and self.text_de else self.text
+
+    def author_in(self, lang: str | None) -> str:
+        return self.author_de if lang == "de" and self.author_de else self.author
 
 
 OSM = Attribution(
@@ -35,10 +44,23 @@ OSM = Attribution(
     author="OpenStreetMap contributors",
     license_url="https://opendatacommons.org/licenses/odbl/1-0/",
     link="https://www.openstreetmap.org/copyright",
+    # the wording openstreetmap.org/copyright uses in German
+    text_de="© OpenStreetMap-Mitwirkende",
+    author_de="OpenStreetMap-Mitwirkende",
 )
 
 DEMO = Attribution(text="© Lotse project (invented demo map, not OpenStreetMap data)", author="Lotse project",
-                   license_url=None, link=None)
+                   license_url=None, link=None,
+                   text_de="© Lotse-Projekt (erfundene Demokarte, keine OpenStreetMap-Daten)",
+                   author_de="Lotse-Projekt")
+
+#: Profiles by name in titles (the ids stay in keywords and properties).
+PROFILE_NAMES = {
+    "de": {"walk": "zu Fuß", "blind_cane": "Langstock", "guide_dog": "Führhund", "low_vision": "Sehbehinderung",
+           "wheelchair": "Rollstuhl"},
+    "en": {"walk": "walking", "blind_cane": "white cane", "guide_dog": "guide dog", "low_vision": "low vision",
+           "wheelchair": "wheelchair"},
+}
 
 
 def _creator() -> str:
@@ -56,9 +78,20 @@ def _texts(step: dict[str, Any]) -> list[str]:
     return [t for t in (text.get("pre"), text.get("main"), text.get("post")) if t]
 
 
+def _lang(response: dict[str, Any]) -> str:
+    return "en" if response.get("lang") == "en" else "de"
+
+
 def _title(response: dict[str, Any]) -> str:
+    """'Lotse-Route, Profil Langstock, 300 Meter' / 'Lotse route, profile white cane, 300 metres'."""
     props = response["route"]["properties"]
-    return f"Lotse-Route, Profil {props.get('profile', '?')}, {props.get('distance_m', 0):.0f} m"
+    lang = _lang(response)
+    profile = props.get("profile", "?")
+    profile = PROFILE_NAMES[lang].get(profile, profile)
+    metres = f"{props.get('distance_m', 0):.0f}"
+    if lang == "de":
+        return f"Lotse-Route, Profil {profile}, {metres} Meter"
+    return f"Lotse route, profile {profile}, {metres} metres"
 
 
 # --- GPX ------------------------------------------------------------------------------------
@@ -75,16 +108,19 @@ def route_to_gpx(response: dict[str, Any], *, attribution: Attribution = OSM,
                                  f"{{{XSI_NS}}}schemaLocation": f"{GPX_NS} {GPX_NS}/gpx.xsd"})
     meta = ET.SubElement(root, q("metadata"))
     ET.SubElement(meta, q("name")).text = _title(response)
-    ET.SubElement(meta, q("desc")).text = (props.get("summary") or "") + f" Kartendaten: {attribution.text}."
-    copyright_ = ET.SubElement(meta, q("copyright"), author=attribution.author)
+    lang = _lang(response)
+    credit = attribution.text_in(lang)
+    map_data = "Kartendaten" if lang == "de" else "Map data"
+    ET.SubElement(meta, q("desc")).text = " ".join(x for x in (props.get("summary"), f"{map_data}: {credit}.") if x)
+    copyright_ = ET.SubElement(meta, q("copyright"), author=attribution.author_in(lang))
     if attribution.license_url:
         ET.SubElement(copyright_, q("license")).text = attribution.license_url
     if attribution.link:
         link = ET.SubElement(meta, q("link"), href=attribution.link)
-        ET.SubElement(link, q("text")).text = attribution.text
+        ET.SubElement(link, q("text")).text = credit
     stamp = (created or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
     ET.SubElement(meta, q("time")).text = stamp.isoformat().replace("+00:00", "Z")
-    ET.SubElement(meta, q("keywords")).text = f"Lotse, {props.get('profile', '')}, {response.get('lang', 'de')}"
+    ET.SubElement(meta, q("keywords")).text = f"Lotse, {props.get('profile', '')}, {lang}"
     if coords:
         lons = [c[0] for c in coords]
         lats = [c[1] for c in coords]
@@ -96,13 +132,13 @@ def route_to_gpx(response: dict[str, Any], *, attribution: Attribution = OSM,
         main = (step.get("text") or {}).get("main") or step.get("kind", "")
         ET.SubElement(wpt, q("name")).text = f"{i}. {main}"
         ET.SubElement(wpt, q("desc")).text = "\n".join(_texts(step))
-        ET.SubElement(wpt, q("src")).text = attribution.text
+        ET.SubElement(wpt, q("src")).text = credit
         ET.SubElement(wpt, q("type")).text = step.get("kind", "step")
     trk = ET.SubElement(root, q("trk"))
     ET.SubElement(trk, q("name")).text = _title(response)
     if props.get("summary"):
         ET.SubElement(trk, q("desc")).text = props["summary"]
-    ET.SubElement(trk, q("src")).text = attribution.text
+    ET.SubElement(trk, q("src")).text = credit
     ET.SubElement(trk, q("type")).text = str(props.get("profile", "walk"))
     seg = ET.SubElement(trk, q("trkseg"))
     for lon, lat, *_ in coords:
@@ -116,7 +152,7 @@ def route_to_gpx(response: dict[str, Any], *, attribution: Attribution = OSM,
 def route_to_geojson(response: dict[str, Any], *, attribution: Attribution = OSM) -> dict[str, Any]:
     """A FeatureCollection (RFC 7946): the route line, then every step as a Point with its texts."""
     route = response["route"]
-    credit = {"attribution": attribution.text, "license": attribution.license_url}
+    credit = {"attribution": attribution.text_in(_lang(response)), "license": attribution.license_url}
     features = [{
         "type": "Feature",
         "geometry": route["geometry"],

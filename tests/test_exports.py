@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -61,10 +62,40 @@ def test_gpx_is_valid_gpx_11_with_a_waypoint_per_step(route, gpx_schema):
 def test_gpx_carries_the_odbl_attribution(route):
     root = ET.fromstring(route_to_gpx(route, attribution=OSM))
     meta = root.find("g:metadata", NS)
-    assert meta.find("g:copyright", NS).get("author") == "OpenStreetMap contributors"
+    assert meta.find("g:copyright", NS).get("author") == "OpenStreetMap-Mitwirkende"
     assert "odbl" in meta.find("g:copyright/g:license", NS).text
     assert meta.find("g:link", NS).get("href") == "https://www.openstreetmap.org/copyright"
-    assert "© OpenStreetMap contributors" in meta.find("g:desc", NS).text
+    assert meta.find("g:desc", NS).text.endswith(" Kartendaten: © OpenStreetMap-Mitwirkende.")
+
+
+#: English words an English export uses where a German one must not ('Route' is German too).
+ENGLISH = re.compile(r"\b(contributors|map data|profile|project|invented|not|metres|walk|blind_cane|white cane)\b",
+                     re.IGNORECASE)
+
+
+@pytest.mark.parametrize("attribution", [OSM, DEMO], ids=["osm", "demo"])
+def test_german_exports_say_nothing_in_english(route, attribution):
+    """'Kartendaten: © OpenStreetMap contributors.' ended the German GPX description."""
+    root = ET.fromstring(route_to_gpx(route, attribution=attribution))
+    meta = root.find("g:metadata", NS)
+    said = [meta.find("g:name", NS).text, meta.find("g:desc", NS).text, root.find("g:trk/g:name", NS).text,
+            root.find("g:trk/g:src", NS).text, root.find("g:wpt/g:src", NS).text,
+            meta.find("g:copyright", NS).get("author")]
+    if attribution.link:
+        said.append(meta.find("g:link/g:text", NS).text)
+    for text in said:
+        assert not ENGLISH.search(text), text
+    assert meta.find("g:name", NS).text == f"Lotse-Route, Profil Langstock, {route['route']['properties']['distance_m']:.0f} Meter"
+    assert route_to_geojson(route, attribution=attribution)["attribution"] == attribution.text_de
+
+
+def test_english_exports_say_it_in_english(client):
+    english = client.post("/api/v1/routes", json={**BODY, "lang": "en"}).get_json()
+    meta = ET.fromstring(route_to_gpx(english, attribution=OSM)).find("g:metadata", NS)
+    assert meta.find("g:desc", NS).text.endswith(" Map data: © OpenStreetMap contributors.")
+    assert meta.find("g:copyright", NS).get("author") == "OpenStreetMap contributors"
+    assert meta.find("g:name", NS).text.startswith("Lotse route, profile white cane, ")
+    assert route_to_geojson(english, attribution=OSM)["attribution"] == "© OpenStreetMap contributors"
 
 
 def test_gpx_escapes_and_validates_odd_texts(route, gpx_schema):
@@ -77,11 +108,11 @@ def test_gpx_escapes_and_validates_odd_texts(route, gpx_schema):
 
 def test_geojson_feature_collection(route):
     fc = route_to_geojson(route, attribution=OSM)
-    assert fc["type"] == "FeatureCollection" and fc["attribution"] == "© OpenStreetMap contributors"
+    assert fc["type"] == "FeatureCollection" and fc["attribution"] == "© OpenStreetMap-Mitwirkende"
     line, *points = fc["features"]
     assert line["geometry"]["type"] == "LineString"
     assert line["properties"]["feature"] == "route" and line["properties"]["audit"]["crossings"] == 1
-    assert line["properties"]["attribution"] == "© OpenStreetMap contributors"
+    assert line["properties"]["attribution"] == "© OpenStreetMap-Mitwirkende"
     assert len(points) == len(route["steps"])
     for i, (pt, step) in enumerate(zip(points, route["steps"]), 1):
         assert pt["geometry"] == {"type": "Point", "coordinates": step["location"]}
@@ -98,7 +129,7 @@ def test_export_endpoint(client, gpx_schema):
     assert response.status_code == 200 and response.mimetype == "application/gpx+xml"
     assert 'filename="lotse-route.gpx"' in response.headers["Content-Disposition"]
     gpx_schema.validate(response.get_data(as_text=True))
-    assert DEMO.author in response.get_data(as_text=True)  # the demo map is the project's own data
+    assert DEMO.author_de in response.get_data(as_text=True)  # the demo map is the project's own data
     response = client.post("/api/v1/routes/export?format=geojson", json=BODY)
     assert response.status_code == 200 and response.mimetype == "application/geo+json"
     fc = json.loads(response.get_data(as_text=True))
@@ -148,7 +179,7 @@ def test_kaiserslautern_export_names_openstreetmap(tmp_path_factory, gpx_schema)
             "profile": "blind_cane"}
     text = client.post("/api/v1/routes/export?format=gpx", json=body).get_data(as_text=True)
     gpx_schema.validate(text)
-    assert 'author="OpenStreetMap contributors"' in text and "Rathaus" in text
+    assert 'author="OpenStreetMap-Mitwirkende"' in text and "Rathaus" in text
     fc = client.post("/api/v1/routes/export?format=geojson", json=body).get_json(force=True)
-    assert fc["attribution"] == "© OpenStreetMap contributors"
+    assert fc["attribution"] == "© OpenStreetMap-Mitwirkende"
     assert fc["features"][0]["properties"]["license"].startswith("https://opendatacommons.org/licenses/odbl")
