@@ -99,3 +99,47 @@ def test_cli_writes_geojson(tmp_path):
     doc = json.loads(out.read_text())
     assert doc["type"] == "FeatureCollection" and doc["features"]
     assert {f["properties"]["kind"] for f in doc["features"]} == {"steps"}
+
+
+@pytest.fixture(scope="module")
+def staff_client(tmp_path_factory):
+    app = create_app({"DATA_DIR": str(tmp_path_factory.mktemp("quality-api")), "TESTING": True})
+    with app.extensions["lotse.db"].write() as session:
+        _, staff = keys.create(session, "survey", "staff", Actor(None, "test", "admin"))
+    client = app.test_client()
+    return lambda query: client.get(f"/api/v1/quality{query}", headers={"Authorization": f"Bearer {staff}"})
+
+
+@pytest.mark.parametrize("query, words", [
+    ("?bbox=abc", ["bbox 'abc'", "min_lon,min_lat,max_lon,max_lat"]),
+    ("?bbox=7.76,49.45,7.75,49.44", ["minimum must not exceed maximum"]),
+    ("?kinds=steps", ["unknown query parameter(s) kinds", "kind, limit, bbox"]),
+    ("?foo=1&kind=steps", ["unknown query parameter(s) foo"]),
+    ("?limit=3&limit=4", ["limit given more than once"]),
+    ("?kind=stairs", ["kind: unknown value(s) stairs"]),
+])
+def test_quality_refuses_what_it_does_not_understand(staff_client, query, words):
+    """'GET /api/v1/quality?bbox=abc' answered 200 with the whole map."""
+    response = staff_client(query)
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert problem["type"].endswith("invalid-request")
+    for w in words:
+        assert w in problem["detail"], problem["detail"]
+
+
+def test_quality_bbox_keeps_the_places_in_the_box_ranked_within_it(staff_client):
+    whole = staff_client("?limit=10000").get_json()
+    lon, lat = next(f["geometry"]["coordinates"] for f in whole["features"] if f["geometry"]["type"] == "Point")
+    box = (lon - 0.0004, lat - 0.0003, lon + 0.0004, lat + 0.0003)  # about 60 x 65 m
+    doc = staff_client("?bbox=" + ",".join(f"{v:.7f}" for v in box)).get_json()
+    assert 0 < doc["total"] == len(doc["features"]) < whole["total"]
+    assert doc["bbox"] == pytest.approx(list(box))
+    assert [f["properties"]["rank"] for f in doc["features"]] == list(range(1, len(doc["features"]) + 1))
+    inside = {f["id"] for f in whole["features"]
+              if any(box[0] <= p[0] <= box[2] and box[1] <= p[1] <= box[3]
+                     for p in ([f["geometry"]["coordinates"]] if f["geometry"]["type"] == "Point"
+                               else f["geometry"]["coordinates"]))}
+    assert [f["id"] for f in doc["features"]] == [f["id"] for f in whole["features"] if f["id"] in inside]
+    assert staff_client("?bbox=" + ",".join(f"{v:.7f}" for v in box) + "&limit=1").get_json()["total"] == doc["total"]
+    assert staff_client("?bbox=0,0,0.001,0.001").get_json()["features"] == []

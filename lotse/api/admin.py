@@ -10,6 +10,7 @@ from lotse.api.schemas import PROBLEM
 from lotse.api.spec import documented
 from lotse.auth import require_role
 from lotse.db import get_db
+from lotse.problems import Problem
 from lotse.quality import quality_map
 from lotse.storage import audit
 
@@ -44,18 +45,62 @@ def audit_trail():
     return jsonify({"entries": entries, "next_cursor": str(entries[-1]["id"]) if more else None})
 
 
+QUALITY_PARAMS = ("kind", "limit", "bbox")
+
+
+def _only_params(allowed: tuple[str, ...]) -> None:
+    """A query parameter the endpoint does not know is a mistake to report, not to ignore.
+
+    ``?bbox=abc`` on an endpoint without a bbox filter answered the whole map
+    with 200; a misspelt ``?kinds=steps`` would do the same.
+    """
+    unknown = sorted(set(request.args) - set(allowed))
+    if unknown:
+        raise Problem("invalid-request", f"unknown query parameter(s) {', '.join(unknown)}; "
+                                         f"this endpoint takes {', '.join(allowed)}")
+    repeated = sorted(k for k in set(request.args) if len(request.args.getlist(k)) > 1)
+    if repeated:
+        raise Problem("invalid-request", f"query parameter(s) {', '.join(repeated)} given more than once: "
+                                         "give each once (a list as comma-separated values)")
+
+
+def _in_bbox(feature: dict, box: tuple[float, float, float, float]) -> bool:
+    """Whether any point of the feature's geometry lies in ``box`` (min_lon, min_lat, max_lon, max_lat)."""
+    geometry = feature.get("geometry") or {}
+    coords = geometry.get("coordinates")
+    if coords is None:
+        return False
+    points = [coords] if geometry.get("type") == "Point" else coords
+    min_lon, min_lat, max_lon, max_lat = box
+    return any(min_lon <= p[0] <= max_lon and min_lat <= p[1] <= max_lat for p in points)
+
+
 @bp.get("/quality")
 @documented(
     "Data-quality map: where accessibility data is missing, busiest places first", tag="admin", auth="staff",
-    description="Usage is the share of a fixed sample of shortest walking trips (up to 2 km) that pass a place.",
+    description="Usage is the share of a fixed sample of shortest walking trips (up to 2 km) that pass a place. "
+                "An unknown query parameter is a 422.",
     parameters=[S.query("kind", "comma-separated: " + ", ".join(QUALITY_KINDS)),
-                S.query("limit", "number of features (default 500, at most 10000)", {"type": "integer"})],
+                S.query("limit", "number of features (default 500, at most 10000)", {"type": "integer"}),
+                S.query("bbox", "min_lon,min_lat,max_lon,max_lat: only places with a point in this box "
+                                "(a district to survey); ranks and total count within it")],
     responses={200: ("GeoJSON FeatureCollection; each feature lists what is missing", S.QUALITY), **_AUTH_ERRORS},
 )
 @require_role("staff")
 def quality():
+    _only_params(QUALITY_PARAMS)
     kinds = params.choices("kind", QUALITY_KINDS)
     limit = params.limit(default=500, maximum=10_000)
+    box = params.bbox()
     store = current_app.extensions["lotse.graphs"]
     sources = current_app.extensions.get("lotse.quality_sources", [])
-    return jsonify(quality_map(store.graph, current_app.config["DATA_DIR"], sources, kinds=kinds, limit=limit))
+    doc = quality_map(store.graph, current_app.config["DATA_DIR"], sources, kinds=kinds,
+                      limit=None if box else limit)
+    if box:
+        features = [f for f in doc["features"] if _in_bbox(f, box)]
+        doc["total"] = len(features)
+        doc["features"] = features[:limit]
+        for rank, f in enumerate(doc["features"], 1):
+            f["properties"]["rank"] = rank
+        doc["bbox"] = list(box)
+    return jsonify(doc)
