@@ -15,14 +15,13 @@ Estimators (see :mod:`beacons.estimators`), chosen by what was heard:
   grid posterior of the log-distance model with the phone's gain integrated
   out, blended with the weighted centroid; ``centroid`` when the posterior is
   degenerate;
-- two beacons: ``centroid`` - weighted centroid;
-- one beacon: ``proximity`` - "near X", at the beacon (``nearest_beacon_id``,
-  distance from the RSSI);
-- with ``area_prior`` on, fewer beacons than ``min_beacons_likelihood`` also
-  give a grid posterior, its prior the area the registered beacons around
-  span: two beacons ``likelihood``, one ``proximity`` (still "near X", but
-  the position is the posterior mean unless no other registered beacon is
-  around);
+- with ``area_prior`` (the default), fewer beacons than
+  ``min_beacons_likelihood`` also give a grid posterior, its prior the area
+  the registered beacons around span: two beacons ``likelihood``, one
+  ``proximity`` ("near X", ``nearest_beacon_id``; the position is the
+  posterior mean unless no other registered beacon is around);
+- without it: two beacons ``centroid`` (weighted centroid), one beacon
+  ``proximity`` at the beacon, distance from the RSSI;
 - a GPS fix is fused by inverse-variance weighting (``likelihood+gps``, ...)
   or used alone (``gps``) when no beacon is usable.
 

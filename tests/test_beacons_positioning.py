@@ -28,6 +28,9 @@ TX, N = -59.0, 2.0
 H = PositioningParams().antenna_height_m
 
 
+
+NO_AREA = PositioningParams(area_prior=False)  # centroid with two beacons, at the beacon with one
+
 def beacon(bid: str, x: float, y: float, **kw) -> Beacon:
     lat, lon = FRAME.to_latlon(x, y)
     return Beacon(id=bid, lat=float(lat), lon=float(lon), label=f"Platz {bid}", **kw)
@@ -98,7 +101,7 @@ def test_accuracy_is_honest_on_noisy_synthetic_scans(registry):
 
 
 def test_weighted_centroid_with_two_beacons(registry):
-    fix = locate([("sw", -60.0), ("se", -70.0)], registry)
+    fix = locate([("sw", -60.0), ("se", -70.0)], registry, params=NO_AREA)
     assert fix.method == "centroid"
     x, y = xy_of(fix)
     assert 0.0 <= x < 6.0 and abs(y) < 0.5  # between them, nearer the stronger
@@ -329,9 +332,9 @@ def test_area_prior_for_two_and_one_beacons(registry):
     assert one.method == "proximity" and one.nearest_beacon_id == "mid"
     assert one.nearest_distance_m == pytest.approx(float(range_from_rssi(-75.0, TX, N, H)))
     assert -1.0 < xy_of(one)[0] < 13.0
-    # By default the HTTP API's documented behaviour: centroid with two, at the beacon with one.
-    assert locate([("sw", -60.0), ("se", -70.0)], registry).method == "centroid"
-    assert err_m(locate([("mid", -75.0)], registry), *LAYOUT["mid"]) < 0.01
+    # Without the area prior: centroid with two, at the beacon with one.
+    assert locate([("sw", -60.0), ("se", -70.0)], registry, params=NO_AREA).method == "centroid"
+    assert err_m(locate([("mid", -75.0)], registry, params=NO_AREA), *LAYOUT["mid"]) < 0.01
 
 
 def test_a_beacon_heard_in_one_of_several_scans_is_not_silent():
@@ -347,3 +350,28 @@ def test_new_params_are_validated():
                 {"area_edge_m": 0.0}, {"neighbour_radius_m": -1.0}, {"max_silent": -1}):
         with pytest.raises(ValueError):
             PositioningParams(**bad)
+
+
+@pytest.mark.parametrize("spacing_m, at_beacon", [(16.0, False), (60.0, True), (150.0, True)])
+def test_one_beacon_heard_is_placed_at_it_unless_registered_neighbours_are_close(spacing_m, at_beacon):
+    """Dense indoor beacons: the silent neighbours say where the walker is not (the area prior); beacons
+    far apart (bus stops, crossings) say nothing of the kind, and one heard means 'at it'."""
+    import math
+
+    from beacons.model import Beacon
+    from beacons.params import PositioningParams
+    from beacons.positioning import BeaconIndex, locate
+    from routing.geo import LocalFrame, haversine_m
+
+    frame = LocalFrame(49.444, 7.769)
+    spots = [(0, 0), (spacing_m, 0), (0, spacing_m), (spacing_m, spacing_m)]
+    registry = []
+    for i, (x, y) in enumerate(spots):
+        lat, lon = frame.to_latlon(x, y)
+        registry.append(Beacon(id=f"b{i}", lat=float(lat), lon=float(lon), kind="waypoint", label=f"B{i}").to_dict())
+    assert PositioningParams().area_prior  # the default
+    fix = locate([{"id": "b0", "rssi": -59.0 - 20 * math.log10(2.0)}], BeaconIndex(registry))
+    assert fix.method == "proximity"
+    lat, lon = frame.to_latlon(0.0, 0.0)
+    from_beacon = float(haversine_m(fix.lat, fix.lon, float(lat), float(lon)))
+    assert (from_beacon < 0.01) == at_beacon

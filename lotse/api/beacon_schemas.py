@@ -121,8 +121,8 @@ LOCATE_RESPONSE = {
         "lat": schemas.LAT,
         "lon": schemas.LON,
         "accuracy_m": {"type": "number", "description": "radius containing the true position in about 2/3 of fixes"},
-        "method": {"type": "string", "description": "likelihood (3 or more beacons), centroid (2), proximity (1), "
-                                                    "gps; '+gps' when a GPS fix was fused"},
+        "method": {"type": "string", "description": "likelihood (2 or more beacons), proximity (1), centroid (a "
+                                                    "degenerate posterior), gps; '+gps' when a GPS fix was fused"},
         "level": {"type": ["number", "null"]},
         "nearest_beacon": {"type": ["object", "null"], "properties": {
             "id": {"type": "string"}, "label": {"type": "string"}, "label_en": {"type": ["string", "null"]},

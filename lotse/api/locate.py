@@ -63,8 +63,9 @@ def _no_position(exc: NoPositionError) -> Problem:
 @bp.post("/locate")
 @documented(
     "Position from a BLE scan and/or a GPS fix, snapped onto the walkable network", tag="beacons",
-    description="Estimator by what was heard: likelihood (3 or more known beacons), weighted centroid (2), "
-                "proximity (1: at the beacon); a GPS fix is fused by its accuracy, or used alone. Readings of "
+    description="Estimator by what was heard: likelihood (2 or more known beacons: grid posterior), proximity "
+                "(1: near that beacon, where the silent registered beacons leave room); a GPS fix is fused by its "
+                "accuracy, or used alone. Readings of "
                 "unknown or switched-off beacons are `ignored`, implausible RSSI (outside -110..0 dBm) or "
                 "malformed ids `rejected`; both are listed. Nothing usable: 422 no-position.",
     request_schema=S.LOCATE_REQUEST,
