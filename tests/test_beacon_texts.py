@@ -126,6 +126,7 @@ def test_beacon_labels_take_their_article(label, at):
     ("Ausg. Marktpl.", "Ausgang Marktplatz"),
     ("Bahnsteig 2, Ri. Stuttgart", "Bahnsteig 2, Richtung Stuttgart"),
     ("Hauptstr. 5", "Hauptstraße 5"),
+    ("Eingang Haus Nr. 3", "Eingang Haus Nummer 3"),
     ("Glockengasse", "Glockengasse"),
 ])
 def test_transit_and_place_abbreviations_are_written_out(written, spoken):

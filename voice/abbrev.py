@@ -45,6 +45,7 @@ _NAME_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bFußg\.", "Fußgänger"),
         (r"\bZentr\.", "Zentrum"),
         (r"\bGeb\.", "Gebäude"),
+        (r"\bNr\.\s*", "Nummer "),
     )
 )
 
