@@ -289,10 +289,6 @@ def _finish(values: dict[str, Any], errors: list[RowError], where: str, line: in
         if name not in bad:
             errors.append(RowError(where, name, reason, line))
             bad.add(name)
-    if "label" not in bad:
-        reason = label_problem(beacon.label)
-        if reason:
-            errors.append(RowError(where, "label", reason, line))
     if not any(e.field == "id" for e in errors):
         previous = seen.get(beacon.id)
         if previous is not None:

@@ -142,7 +142,13 @@ class Beacon:
             )
         if self.kind not in KINDS:
             out.append(f"kind: {self.kind!r} is not one of {', '.join(KINDS)}")
-        out.extend(_label_errors("label", self.label, required=True))
+        label_errors = _label_errors("label", self.label, required=True)
+        if not label_errors:
+            from .io import label_problem  # the spoken German label: no abbreviation spelt out letter by letter
+
+            reason = label_problem(self.label)
+            label_errors = [f"label: {reason}"] if reason else []
+        out.extend(label_errors)
         out.extend(_label_errors("label_en", self.label_en, required=False))
         if not isinstance(self.active, bool):
             out.append(f"active: {self.active!r} must be true or false")

@@ -184,6 +184,7 @@ def test_invalid_beacons_are_422_problems_naming_each_field(client, keyring):
     bad({k: v for k, v in base.items() if k != "label"}, "label")
     bad({**base, "tx_pwr": -60}, "tx_pwr")
     bad({**base, "battery": 120}, "battery")
+    assert "spell out" in bad({**base, "label": "Haltestelle Uni, Bhst. 3"}, "label")["detail"]  # as import does
     problem = bad({**base, "id": "ibeacon:1234:1:1"}, "id")
     assert problem["errors"][0]["pointer"] == "/id"
     problem = bad({**base, "label": " Rathaus", "installed_at": "gestern"}, "label", "installed_at")
