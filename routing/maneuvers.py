@@ -444,9 +444,12 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
             continue
         along = line.project(point)
         end_gap = float(haversine_m(places[i]["lat"], places[i]["lon"], *route.snapped_destination))
-        passed.append((int(i), along, end_gap <= LANDMARK_M or along >= line.length - 1.0))
+        passed.append((int(i), along, end_gap <= reach or along >= line.length - 1.0))
     shadowed = _shadowed(passed, places, n_graph, px, py)
     passed = [item for item in passed if item[0] not in shadowed]
+    if any(p.get("goal") for p in places):  # the place asked for is what is there, not every beacon around it
+        passed = [item for item in passed if not (item[2] and places[item[0]].get("kind") == "beacon"
+                                                  and not places[item[0]].get("goal"))]
     for i, along, at_goal in _once_per_place(passed, places, px, py):
         point = shapely.Point(px[i], py[i])
         place = places[i]

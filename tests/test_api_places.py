@@ -216,3 +216,14 @@ def test_geocoder_fallback_when_switched_on(data_dir, monkeypatch):
     client.get("/api/v1/places?q=Rathaus")
     assert len(asked) == 1  # the gazetteer knew it: not asked
     geocoder._cached.cache_clear()
+
+
+def test_arriving_at_a_beacon_names_that_beacon_only(client):
+    beacons = client.get("/api/v1/beacons").get_json()
+    items = beacons.get("features") or beacons.get("beacons") or beacons
+    for item in items[:4]:
+        props = item.get("properties", item)
+        bid, label = item.get("id") or props["id"], props["label"]
+        body = {"from": {"lat": 49.4433597, "lon": 7.7593084}, "to": {"beacon": bid}, "profile": "blind_cane"}
+        main = client.post("/api/v1/routes", json=body).get_json()["steps"][-1]["text"]["main"]
+        assert main.count("Sie sind") == 1 and label.split(",")[0] in main, (bid, main)

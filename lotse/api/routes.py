@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from flask import Blueprint, current_app, jsonify
 
+from beacons.ids import BeaconIdError, normalize_beacon_id
 from routing.profiles import ProfileError, resolve
 from routing.router import NoRouteError
 from routing.snap import SnapError
@@ -79,7 +80,7 @@ def plan_from_request(body: dict[str, Any], origin: tuple[float, float] | None =
     beacons = get_registry().current()  # re-read only when staff changed beacons
     speech = dict(lang=body.get("lang", "de"), units=body.get("units", "metres"),
                   directions=body.get("directions", "relative"), step_length_m=body.get("step_length_m", 0.7),
-                  overlay=obstacles.overlay, landmarks=[*beacons.landmarks, *filter(None, [goal_landmark(goal)])])
+                  overlay=obstacles.overlay, landmarks=_landmarks(beacons.landmarks, body["to"], goal))
     described = describe_route(router.graph, route, **speech)
     described["route"]["properties"]["obstacles_version"] = obstacles.version
     described["route"]["properties"]["beacons_version"] = beacons.version
@@ -90,6 +91,17 @@ def plan_from_request(body: dict[str, Any], origin: tuple[float, float] | None =
         item["label"] = alt.label
         planned.alternatives.append(item)
     return planned
+
+
+def _landmarks(beacons: Sequence[dict[str, Any]], to: dict[str, Any], goal) -> list[dict[str, Any]]:
+    """The beacons to announce, and the place or beacon asked for, marked as the goal (said on arrival)."""
+    if "beacon" in to:
+        try:
+            wanted = normalize_beacon_id(to["beacon"])
+        except BeaconIdError:
+            wanted = None
+        return [dict(b, goal=True) if b.get("id") == wanted else b for b in beacons]
+    return [*beacons, *filter(None, [goal_landmark(goal)])]
 
 
 @bp.post("/routes")
