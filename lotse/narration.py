@@ -18,6 +18,7 @@ from voice.text import render
 from lotse.session_plan import maneuver_from_dict
 
 MAX_ANNOUNCE_M = 500.0  # voice's limit for a pre-announcement distance
+POST_SLACK_M = 3.0  # a post text said this much later than its maneuver still has the right distance
 
 
 class Narrator:
@@ -51,7 +52,12 @@ class Narrator:
         return self.steps[event.step]["text"]["main"]
 
     def _post(self, event: Event) -> str:
-        return self.steps[event.step]["text"]["post"] or ""
+        """The step's own post text, or the way on from where the walker is when that is not its start."""
+        static = self.steps[event.step]["text"]["post"] or ""
+        d = event.distance_m
+        if not static or d is None or abs(float(d) - self.maneuver(event.step).to_next_m) <= POST_SLACK_M:
+            return static
+        return self._reassure(event)
 
     def _pre(self, event: Event) -> str:
         m = self.maneuver(event.step)

@@ -52,7 +52,7 @@ PRE_MARGIN_M = 5.0  # no pre-announcement this close before the main instruction
 CLOCK_JUMP_S = 30.0  # a fix up to this much older than the last came late over the network: ignored ...
 STALE_RUN = 2  # ... unless this many come in a row: then the phone's clock went back, and it is believed
 LANDMARK_AT_M = 3.0  # a landmark on the way is said this close ("Sie sind an ...", "Sie passieren ...")
-PASSED_SILENTLY_M = 15.0  # a landmark passed farther than this between two fixes is not said any more
+PASSED_SILENTLY_M = 5.0  # a landmark passed farther than this between two fixes is not said any more
 MAX_FIX_GAP_S = 3600.0  # fixes farther apart in time than this (either way) mean the phone's clock jumped
 
 
@@ -427,7 +427,9 @@ class RouteTracker:
                 due = said and ahead - quiet < announce
             else:
                 due = ahead <= announce
-            if due and ahead > cfg.reach_m + PRE_MARGIN_M:
+            # Even just before the main instruction's distance: with sparse fixes the next one may come only
+            # after the maneuver (a flight of steps would then never be mentioned).
+            if due and ahead > cfg.reach_m:
                 out.append(Event("pre", nxt, round(ahead, 1)))
                 st.pre_said = nxt
         for h in self.hazards:
@@ -439,16 +441,19 @@ class RouteTracker:
             elif ahead <= max(cfg.warn_m, 0.0):
                 st.warned.append(h.key)
                 out.append(Event("warning", h.step, round(ahead, 1), key=h.key))
-        if quiet <= 0:  # on the roadway, only warnings
-            for lm in self.landmarks:
-                if lm.key in st.warned:
-                    continue
-                ahead = lm.along_m - p
-                if ahead < -PASSED_SILENTLY_M:
-                    st.warned.append(lm.key)  # passed long ago (a sparse fix): not said behind the walker
-                elif ahead <= LANDMARK_AT_M:
-                    st.warned.append(lm.key)
-                    out.append(Event("landmark", lm.step, round(max(ahead, 0.0), 1), key=lm.key))
+        # landmarks: also on a crossing's roadway, where a beacon at the far kerb confirms it was crossed
+        last = self.maneuvers[st.next_main - 1].along_m if st.next_main > 0 else -math.inf
+        for lm in self.landmarks:
+            if lm.key in st.warned:
+                continue
+            ahead = lm.along_m - p
+            if ahead < -PASSED_SILENTLY_M or lm.along_m < last:
+                # passed long ago (a sparse fix), or before a maneuver already said: "Sie sind an ..."
+                # would no longer be true, and the walker has heard what comes after it
+                st.warned.append(lm.key)
+            elif ahead <= LANDMARK_AT_M:
+                st.warned.append(lm.key)
+                out.append(Event("landmark", lm.step, round(max(ahead, 0.0), 1), key=lm.key))
         if not out and not said and quiet <= 0 and nxt < len(self.maneuvers):
             to_next = self.maneuvers[nxt].along_m - p
             if p - st.last_said_m >= cfg.reassure_m and to_next > announce + 20.0:

@@ -355,7 +355,7 @@ def test_a_maneuver_too_close_for_its_own_pre_announcement_is_pre_announced_with
     assert len(pre) == 1 and pre[0][0] == turn and 6.0 < pre[0][1] <= 11.0
 
 
-def test_landmarks_are_said_as_they_are_passed_but_not_on_the_roadway_or_long_after():
+def test_landmarks_are_said_as_they_are_passed_never_behind_the_walker():
     line = line_xy((0, 0), (0, 300))
     targets = [Target(0.0, "depart", 0), Target(150.0, "cross", 1), Target(line.length, "arrive", 2)]
     landmarks = [Target(60.0, "landmark", 0, "L0:0"), Target(158.0, "landmark", 1, "L1:0"),
@@ -364,6 +364,25 @@ def test_landmarks_are_said_as_they_are_passed_but_not_on_the_roadway_or_long_af
     t.start()
     ups = walk(t, line, list(np.arange(0.0, 200.0, 1.3)) + [280.0, 290.0])  # a jump past the third
     said = [(s, e.key) for s, u in ups for e in u.events if e.kind == "landmark"]
-    # the second lies on the roadway: said once the crossing's quiet span is over; the third was passed by 30 m
+    # the second, a beacon at the far kerb, confirms the crossing; the third was passed by 30 m
     assert [key for _, key in said] == ["L0:0", "L1:0"]
-    assert 57.0 <= said[0][0] <= 60.0 and said[1][0] >= 144.0 + 15.0
+    assert 57.0 <= said[0][0] <= 60.0 and 155.0 <= said[1][0] <= 158.0
+
+
+def test_a_landmark_before_a_maneuver_already_said_is_not_said_after_it():
+    line = line_xy((0, 0), (0, 100), (100, 100))
+    targets = [Target(0.0, "depart", 0), Target(100.0, "turn", 1), Target(line.length, "arrive", 2)]
+    t = RouteTracker(line, targets, (), TrackerSettings(), None, [Target(97.0, "landmark", 0, "L0:0")])
+    t.start()
+    ups = walk(t, line, [0.0, 20.0, 40.0, 60.0, 80.0, 96.5, 101.0, 120.0], dt=15.0)
+    kinds = [(e.kind, e.step) for _, u in ups for e in u.events]
+    assert ("landmark", 0) not in kinds[kinds.index(("main", 1)):]
+
+
+def test_a_first_fix_just_outside_the_main_distance_still_pre_announces():
+    """Fixes every 20 s: one 9 m before a flight of steps, the next past it - the steps must be mentioned."""
+    line = line_xy((0, 0), (0, 200))
+    targets = [Target(0.0, "depart", 0), Target(100.0, "steps", 1), Target(line.length, "arrive", 2)]
+    ups = walk(tracker(line, targets), line, [0.0, 40.0, 65.0, 91.0, 118.0], dt=20.0)
+    said = [(s, e.kind, e.step) for s, u in ups for e in u.events]
+    assert (91.0, "pre", 1) in said
