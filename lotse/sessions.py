@@ -33,10 +33,11 @@ from typing import Any
 
 import numpy as np
 import shapely
+from shapely.ops import substring
 from flask import current_app
 from sqlalchemy import delete, select, text, update
 
-from routing.geo import bearing_deg, haversine_m
+from routing.geo import bearing_deg
 from routing.maneuver import Hazard
 from routing.profiles import ProfileError, resolve
 from routing.tracking import Event, Fix, RouteTracker, Update
@@ -51,6 +52,7 @@ from lotse.positioning import Position, position_of
 from lotse.problems import Problem
 from lotse.session_models import GuidanceRoute, GuidanceSession
 from lotse.session_plan import build_plan, described_from_response, line_of, tracker_for
+from lotse.orientation_text import metres
 from lotse.session_text import new_route_direction, phrase
 
 WRITE_ATTEMPTS = 4
@@ -58,6 +60,7 @@ ROUTE_FIELDS = ("from", "to", "profile", "options", "lang", "units", "directions
 INSTRUCTION_KINDS = ("main", "pre", "off_route", "no_route", "route_changed")  # what "repeat" repeats
 DISTANCE_KINDS = ("pre", "post", "reassure")  # sentences with a distance, stale when repeated later
 MILLISECONDS_FROM = 1e11  # a numeric timestamp above this (year 5138 in seconds) is in milliseconds
+SAME_WAY_M = 5.0  # a new route never farther than this from the old one's remaining part is the same way
 HINT_AHEAD_M = 15.0  # after a new route, the direction is told towards the route at most this far ahead
 
 
@@ -282,12 +285,20 @@ class SessionService:
             speak, new_plan, tracker, up = self._replan(row, plan, tracker, fix, up)
         elif not up.arrived and not up.stale and (ahead := _new_obstacles_ahead(plan, up.progress_m)):
             # staff closed or endangered the way ahead since the route was planned: a new route from here
-            reason = {"kind": "route_changed", "step": up.step, "text": _obstacle_notice(ahead, settings["lang"])}
+            lang = settings["lang"]
+            reason = {"kind": "route_changed", "step": up.step, "text": _obstacle_notice(ahead, lang)}
+            old_tracker, old_up = tracker, up
             replanned, new_plan, tracker, up = self._replan(row, plan, tracker, fix, up, reason=reason)
-            if new_plan is None:  # no way round: the walker hears what lies ahead; the old route stays
+            if new_plan is None or _same_way(plan, old_up.progress_m, new_plan):
+                # no way round, or the best way is still this one (a hazard worth passing): the walker
+                # hears what lies ahead and how far; the route and its instructions stay
+                tracker, up = old_tracker, old_up
+                notice = _obstacle_notice(ahead, lang, with_distance=True)
+                if new_plan is None and any(o.severity == "impassable" for o, _ in ahead):
+                    notice += " " + phrase("no_other_route", lang)
                 plan["obstacles_seen"] = _obstacle_keys()
                 new_plan, same_route = plan, True
-                replanned = [dict(reason, text=f"{reason['text']} {phrase('no_other_route', settings['lang'])}")]
+                replanned = [dict(reason, text=notice)]
             # what the old route had to say now is replaced when the route changes; kept when it stays
             speak = speak + replanned if same_route else replanned
             up.off_route = False
@@ -435,8 +446,21 @@ def _key(o: Any) -> str:
     return f"{o.id}@{o.updated_at}"
 
 
-def _new_obstacles_ahead(plan: dict[str, Any], progress_m: float) -> list[Any]:
-    """Obstacles in force now, not known when the route was planned, on the part of it still to walk."""
+def _remaining_line(plan: dict[str, Any], progress_m: float, frame: Any) -> shapely.LineString | None:
+    """The part of the route still to walk, in the obstacle index's metric frame."""
+    coords = line_of(plan["route"]).coords  # (lat, lon) rows
+    if len(coords) < 2:
+        return None
+    x, y = frame.to_xy(coords[:, 0].copy(), coords[:, 1].copy())
+    line = shapely.LineString(np.column_stack((x, y)))
+    if progress_m >= line.length - 0.5:
+        return None
+    return substring(line, max(progress_m, 0.0), line.length)
+
+
+def _new_obstacles_ahead(plan: dict[str, Any], progress_m: float) -> list[tuple[Any, float]]:
+    """Obstacles in force now, not known when the route was planned, on the part of it still to walk,
+    each with its distance ahead (m, along the route)."""
     service = current_app.extensions["lotse.obstacles"]
     state = service.current()
     if state.overlay is None:
@@ -445,31 +469,38 @@ def _new_obstacles_ahead(plan: dict[str, Any], progress_m: float) -> list[Any]:
     new = [p.obstacle for p in state.overlay.placed if _key(p.obstacle) not in seen]
     if not new:
         return []
-    coords = line_of(plan["route"]).coords  # (lat, lon) rows
-    seg = haversine_m(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
-    along = np.concatenate(([0.0], np.cumsum(seg)))
-    first = max(int(np.searchsorted(along, progress_m, side="right")) - 1, 0)
-    lat, lon = coords[first:, 0].copy(), coords[first:, 1].copy()
-    if len(lat) < 2:
-        return []
     index = service.index
-    x, y = index.snapper.frame.to_xy(lat, lon)
-    ahead = shapely.LineString(np.column_stack((x, y)))
+    ahead = _remaining_line(plan, progress_m, index.snapper.frame)
+    if ahead is None:
+        return []
     out = []
     for o in new:
         try:
-            if index.covered(o.geometry, o.radius_m).intersects(ahead):
-                out.append(o)
+            hit = index.covered(o.geometry, o.radius_m).intersection(ahead)
         except Exception:  # an obstacle that no longer fits the map is ignored, as routing ignores it
             continue
-    return out
+        if not hit.is_empty:
+            first = min(ahead.project(shapely.Point(c)) for c in shapely.get_coordinates(hit))
+            out.append((o, max(float(first), 0.0)))
+    return sorted(out, key=lambda item: item[1])
 
 
-def _obstacle_notice(obstacles: list[Any], lang: str) -> str:
-    """'Achtung, auf Ihrem Weg: Baugrube, Absperrung mit Bauzaun.' — the staff's words, or the kind's."""
+def _same_way(old: dict[str, Any], progress_m: float, new: dict[str, Any]) -> bool:
+    """Whether a new route follows the old one's remaining part (within a few metres all along)."""
+    frame = current_app.extensions["lotse.obstacles"].index.snapper.frame
+    rest = _remaining_line(old, progress_m, frame)
+    again = _remaining_line(new, 0.0, frame)
+    return rest is not None and again is not None and rest.hausdorff_distance(again) <= SAME_WAY_M
+
+
+def _obstacle_notice(obstacles: list[tuple[Any, float]], lang: str, with_distance: bool = False) -> str:
+    """'Achtung, auf Ihrem Weg: Baugrube.' (', in 100 Metern' when the route stays) — staff's words or the kind's."""
     words = lang_en.hazard_words if lang == "en" else lang_de.hazard_words
     what = "; ".join(words(Hazard(kind=o.kind, description=o.description, description_en=o.description_en))
-                     for o in obstacles[:2])
+                     for o, _ in obstacles[:2])
+    if with_distance:
+        d = obstacles[0][1]
+        what += f", in {metres(d, lang)}" if lang == "en" else f", in {metres(d, lang, 'dat')}"
     return phrase("obstacle_ahead", lang).format(what=what)
 
 

@@ -471,3 +471,24 @@ def test_an_obstacle_behind_the_walker_changes_nothing(app, client):
     answer = client.post(f"/api/v1/sessions/{sid}/positions",
                          json={"lat": lat, "lon": lon, "accuracy_m": 5, "timestamp": 1100}).get_json()
     assert answer["route_version"] == 0 and not any(i["kind"] == "route_changed" for i in answer["speak"])
+
+
+def test_a_hazard_ahead_that_the_route_still_passes_is_announced_with_its_distance(app, client):
+    from lotse.session_plan import line_of
+    from staff_support import auth, make_key
+
+    body = _create(client)  # walk: a hazard costs a sighted walker nothing, so the route stays
+    sid, poly = body["id"], line_of(body["route"])
+    _walk_to(client, sid, poly, 12.0)
+    lat, lon = poly.point_at(40.0)
+    staff = make_key(app, "staff", "tiefbauamt")
+    client.post("/api/v1/obstacles", headers=auth(staff), json={
+        "geometry": {"type": "Point", "coordinates": [lon, lat]}, "radius_m": 2, "kind": "construction",
+        "severity": "hazard", "description": "Baugerüst"})
+    lat, lon = poly.point_at(14.0)
+    answer = client.post(f"/api/v1/sessions/{sid}/positions",
+                         json={"lat": lat, "lon": lon, "accuracy_m": 5, "timestamp": 1100}).get_json()
+    notice = [i["text"] for i in answer["speak"] if i["kind"] == "route_changed"]
+    assert answer["route_version"] == 0 and "route" not in answer
+    assert len(notice) == 1 and notice[0].startswith("Achtung, auf Ihrem Weg: Baugerüst, in 2") \
+        and "Neue Route" not in notice[0], notice
