@@ -71,6 +71,9 @@ __all__ = [
 
 _DEFAULT_PARAMS = PositioningParams()
 
+AT_BEACON_M = 0.05  # a proximity fix this close to its beacon was placed at it
+
+
 
 class PositioningError(ValueError):
     """Base class of positioning errors (bad input the caller can fix)."""
@@ -125,8 +128,9 @@ class Fix:
     nearest_beacon_id : str or None
         The used beacon nearest to the estimate.
     nearest_distance_m : float or None
-        Distance from the estimate to that beacon; for a ``proximity`` fix
-        (placed at the beacon) the distance estimated from the RSSI instead.
+        Distance from the estimate to that beacon; for a fix placed at the
+        beacon itself (``proximity`` among sparse beacons) the distance
+        estimated from the RSSI instead.
     level : float or None
         Level of the beacons used (that of the strongest reading).
     n_scans : int
@@ -485,10 +489,14 @@ def locate_many(
     if gps_fix is not None:
         x, y, acc = _fuse(est, frame, gps_fix, params)
         method += "+gps"
-        if est.method == "proximity":
-            b = index[nearest]
-            bx, by = frame.to_xy(b.lat, b.lon)
-            dist = math.hypot(x - float(bx), y - float(by))
+    if est.method == "proximity":
+        # the estimate's own distance to the beacon, as for every other method; only a fix placed at
+        # the beacon itself keeps the distance the RSSI suggests (0 would say nothing)
+        b = index[nearest]
+        bx, by = frame.to_xy(b.lat, b.lon)
+        away = math.hypot(x - float(bx), y - float(by))
+        if away > AT_BEACON_M:
+            dist = away
     lat, lon = frame.to_latlon(x, y)
     return Fix(
         lat=float(lat), lon=float(lon), accuracy_m=float(acc), method=method,
