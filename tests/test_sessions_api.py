@@ -492,3 +492,10 @@ def test_a_hazard_ahead_that_the_route_still_passes_is_announced_with_its_distan
     assert answer["route_version"] == 0 and "route" not in answer
     assert len(notice) == 1 and notice[0].startswith("Achtung, auf Ihrem Weg: Baugerüst, in 2") \
         and "Neue Route" not in notice[0], notice
+
+
+def test_unknown_heading_speed_and_accuracy_may_be_sent_as_null(client):
+    sid = _create(client)["id"]
+    r = client.post(f"/api/v1/sessions/{sid}/positions",
+                    json={**FROM, "accuracy_m": None, "heading": None, "speed": None, "timestamp": 1000})
+    assert r.status_code == 200, r.get_json()

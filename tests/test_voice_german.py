@@ -139,7 +139,10 @@ def test_landmark_phrases(label, acc, at, nom):
     ("Hbf", "Hauptbahnhof"),
     ("Bf Kaiserslautern West", "Bahnhof Kaiserslautern West"),
     ("Freiherr-v.-Stein-Str.", "Freiherr-von-Stein-Straße"),
+    ("Rathaus (EG)", "Rathaus (Erdgeschoss)"),
+    ("Eingang OG", "Eingang Obergeschoss"),
     # word boundaries: nothing to expand
+    ("EGON Einkauf", "EGON Einkauf"),
     ("Strandweg", "Strandweg"),
     ("Stadtpark", "Stadtpark"),
     ("Bfeld", "Bfeld"),

@@ -38,6 +38,11 @@ _NAME_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bGl\.", "Gleis"),
         (r"\bHst\b\.?", "Haltestelle"),
         (r"\bHaltest\.", "Haltestelle"),
+        # floors, as signs and beacon labels write them ("Rathaus (EG)", "Eingang 1. OG")
+        (r"\bEG\b", "Erdgeschoss"),
+        (r"\bOG\b", "Obergeschoss"),
+        (r"\bUG\b", "Untergeschoss"),
+        (r"\bDG\b", "Dachgeschoss"),
         (r"\bHp\.", "Haltepunkt"),
         (r"\bEing\.", "Eingang"),
         (r"\bAusg\.", "Ausgang"),

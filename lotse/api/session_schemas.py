@@ -79,11 +79,14 @@ POSITION_UPDATE = {
     "properties": {
         "lat": schemas.LAT,
         "lon": schemas.LON,
-        "accuracy_m": {"type": "number", "minimum": 0, "maximum": 5000,
-                       "description": "radius containing the true position in about 2/3 of fixes (default 10)"},
-        "heading": {"type": "number", "minimum": 0, "maximum": 360,
-                    "description": "direction of walking, degrees clockwise from north"},
-        "speed": {"type": "number", "minimum": 0, "maximum": 20, "description": "walking speed, m/s"},
+        "accuracy_m": {"type": ["number", "null"], "minimum": 0, "maximum": 5000,
+                       "description": "radius containing the true position in about 2/3 of fixes (default 10; "
+                                      "null: unknown)"},
+        "heading": {"type": ["number", "null"], "minimum": 0, "maximum": 360,
+                    "description": "direction of walking, degrees clockwise from north (null: unknown, as phones "
+                                   "report it standing still)"},
+        "speed": {"type": ["number", "null"], "minimum": 0, "maximum": 20,
+                  "description": "walking speed, m/s (null: unknown)"},
         "beacons": {"type": "array", "maxItems": 100, "items": BEACON_READING},
         "timestamp": {"type": ["number", "string"],
                       "description": "time of the fix: seconds since 1970 or ISO 8601 with zone (default: arrival)"},
