@@ -22,7 +22,7 @@ Rules, each chosen for a listener who cannot see the map:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -149,7 +149,24 @@ def _crossing(graph: CompiledGraph, t: int | None, edge: int | None, cols: str =
     )
 
 
-def _crossing_ways(graph: CompiledGraph, segs: list[_Seg]) -> tuple[dict[int, Crossing], set[int]]:
+def _walks_crossed_road(graph: CompiledGraph, t: int | None, road: _Seg) -> bool:
+    """Whether the road crossed at transition ``t`` is the way ``road`` walked next to it.
+
+    Between a crossing way and the street's centreline at its crossing node,
+    :mod:`routing.compile` records the street as crossed (the walker reaches or
+    leaves its side there). When the route goes on along that very street, the
+    walker has only stepped from the kerb onto it (or off it): nothing was crossed.
+    """
+    if t is None or graph.trans_cross_control[t] == NO_CROSSING:
+        return False
+    if int(graph.trans_cross_edge[t]) == road.edge:
+        return True
+    name = graph.string(int(graph.trans_cross_name[t]))
+    return bool(name) and name == road.name and graph.edge_road_class[road.edge] >= 0
+
+
+def _crossing_ways(graph: CompiledGraph, segs: list[_Seg]
+                   ) -> tuple[dict[int, Crossing], set[int], dict[int, tuple[int, int]]]:
     """Crossings mapped as their own ways, to be said where the walker steps onto them.
 
     A footway=crossing way usually meets the road at a crossing node in its
@@ -158,23 +175,49 @@ def _crossing_ways(graph: CompiledGraph, segs: list[_Seg]) -> tuple[dict[int, Cr
     segment index of each kerb with its crossing (kerb facts from kerb nodes on
     the way filled in when the crossing does not say), and the indices of the
     segments inside such a crossing, which say nothing more.
+
+    Half a crossing way between the kerb and the crossing node, with the route
+    going on along the crossed street, crosses nothing: from the kerb the
+    walker steps onto the street (a street without sidewalk: its roadway).
+    Such a run is one move from the way before it to the street, said at the
+    kerb; the rest of the run and the street's first leg say nothing. The
+    third value maps each index where a move is said without a crossing (such
+    a move, or the move off a crossing way whose crossing was said at its
+    kerb) to the indices of the ways before and after it, and the street's
+    first leg to ``(-1, -1)``: nothing to say there.
+
+    Known limit: coming along the street and leaving it by half a crossing
+    way, the street is crossed only from its other side, which on a
+    centreline is not known. That stays a crossing, said at the crossing
+    node with all its facts (the kerb reached, the summary's count), as
+    :mod:`routing.compile` counts it.
     """
     at_kerb: dict[int, Crossing] = {}
     inside: set[int] = set()
-    i = 1
+    onto: dict[int, tuple[int, int]] = {}
+    i = 0
     while i < len(segs):
-        if segs[i].kind != "crossing" or segs[i - 1].kind == "crossing":
+        if segs[i].kind != "crossing" or (i > 0 and segs[i - 1].kind == "crossing"):
             i += 1
             continue
         j = i
         while j + 1 < len(segs) and segs[j + 1].kind == "crossing":
             j += 1
-        found = None
+        along_after = j + 1 < len(segs) and _walks_crossed_road(graph, segs[j + 1].transition, segs[j + 1])
+        found, found_at = None, -1
         for k in range(i, min(j + 2, len(segs))):
-            found = _crossing(graph, segs[k].transition, segs[k].edge if k <= j else None)
+            if k == j + 1 and along_after:
+                continue  # the street walked along is not crossed here
+            if k == 0:
+                continue  # the route starts here: no move onto the crossing way
+            # a run that meets the street it walks along is no crossing way without a road
+            # (an edge of it between kerb nodes is not a crossing of its own)
+            edge = segs[k].edge if k <= j and not along_after else None
+            found = _crossing(graph, segs[k].transition, edge)
             if found is not None:
+                found_at = k
                 break
-        if found is not None:
+        if found is not None and i > 0:
             if found.kerb == "unknown":
                 for k in range(i, j + 1):
                     for node in (int(graph.state_from[segs[k].state]), int(graph.state_to[segs[k].state])):
@@ -188,8 +231,16 @@ def _crossing_ways(graph: CompiledGraph, segs: list[_Seg]) -> tuple[dict[int, Cr
                         break
             at_kerb[i] = found
             inside.update(range(i + 1, j + 1))
+            if found_at == j + 1:  # its crossing is the one said at the kerb: said once
+                onto[j + 1] = (j, j + 1)
+        elif along_after and i > 0:  # from the kerb onto the street walked along
+            onto[i] = (i - 1, j + 1)
+            inside.update(range(i + 1, j + 1))
+            onto[j + 1] = (-1, -1)  # said at the kerb
+        elif along_after:  # the route starts on the crossing way: the move onto the street crosses nothing
+            onto[j + 1] = (j, j + 1)
         i = j + 1
-    return at_kerb, inside
+    return at_kerb, inside, onto
 
 
 def _steps(graph: CompiledGraph, seg: _Seg) -> Steps:
@@ -237,7 +288,7 @@ def find_maneuvers(graph: CompiledGraph, route: Route,
         steps=_steps(graph, first) if first.kind == "steps" else None,
     ), 0.0)
     pending_angle = 0.0  # heading change carried over a wiggle
-    at_kerb, inside = _crossing_ways(graph, segs)
+    at_kerb, inside, onto = _crossing_ways(graph, segs)
     for i in range(1, len(segs)):
         prev, seg = segs[i - 1], segs[i]
         angle = _angle(prev, seg) + pending_angle
@@ -246,12 +297,19 @@ def find_maneuvers(graph: CompiledGraph, route: Route,
         nxt = segs[i + 1] if i + 1 < len(segs) else None
         if i in inside:
             continue  # on a crossing way already announced at its kerb: nothing to say mid-road
-        crossing = at_kerb.get(i) or (None if i - 1 in inside or i in at_kerb else
+        if i in onto:  # a move from one way to another that crosses nothing, said here
+            a, b = onto[i]
+            if b < 0:
+                continue  # said before, at the kerb
+            prev = segs[a]
+            seg = replace(segs[b], location=seg.location, start_m=seg.start_m, transition=None)
+            angle = (_angle(prev, seg) + angle - _angle(segs[i - 1], segs[i]) + 180.0) % 360.0 - 180.0
+        crossing = at_kerb.get(i) or (None if i - 1 in inside or i in at_kerb or i in onto else
                                       _crossing(graph, seg.transition, seg.edge))
         same_way = seg.name == prev.name and seg.kind == prev.kind
         # A very short leg between two bends: carry the bend to the next joint.
         if (crossing is None and nxt is not None and seg.length < WIGGLE_M and seg.kind not in ("steps", "elevator")
-                and _crossing(graph, nxt.transition, nxt.edge) is None and same_way):
+                and i not in onto and _crossing(graph, nxt.transition, nxt.edge) is None and same_way):
             pending_angle = angle
             continue
         base = dict(location=seg.location, distance_m=0.0, bearing=round(seg.bearing_in, 1),

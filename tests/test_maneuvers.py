@@ -274,3 +274,65 @@ def test_nothing_to_walk_is_one_arrival(osm_doc, compile_xml):
     assert [m.kind for m in ms] == ["arrive"]
     ms = find_maneuvers(graph, router.plan(ll(50, 0), ll(53, 0), "walk"))
     assert [m.kind for m in ms] == ["depart", "arrive"]
+
+
+# --- half a crossing way: stepping onto a street walked along is no crossing (hand-made map) ----
+
+def _half_crossing_map(osm_doc, compile_xml, sidewalk):
+    """A street running north at x = 0 with a crossing way E (6, 0) -> C (0, 0) -> W (-6, 0) over it.
+
+    Footways lead east from E and west from W; C is an uncontrolled crossing node on the street.
+    """
+    nodes = {1: (0, -100), 2: (0, 100), 5: (0, 0, {"highway": "crossing", "crossing": "uncontrolled"}),
+             6: (6, 0), 7: (-6, 0), 8: (60, 0), 9: (-60, 0)}
+    ways = {
+        10: ([1, 5, 2], {"highway": "residential", "name": "Lindenring", "sidewalk": sidewalk}),
+        11: ([6, 5, 7], {"highway": "footway", "footway": "crossing", "crossing": "uncontrolled"}),
+        12: ([8, 6], {"highway": "footway"}),
+        13: ([7, 9], {"highway": "footway"}),
+    }
+    graph = compile_xml(osm_doc(nodes, ways))
+    return graph, Router(graph), osm_doc.latlon
+
+
+@pytest.mark.parametrize("sidewalk", ["no", "both"])
+def test_half_a_crossing_way_onto_the_street_walked_along_is_no_crossing(osm_doc, compile_xml, sidewalk):
+    """From the east kerb onto the street at its crossing node and along it: the street is not crossed.
+
+    Said once, at the kerb, as the turn onto the street; never 'Überqueren Sie den Lindenring'.
+    """
+    from voice.text import render
+
+    graph, router, ll = _half_crossing_map(osm_doc, compile_xml, sidewalk)
+    ms = find_maneuvers(graph, router.plan(ll(60, 0), ll(0, 50), "walk"))
+    assert kinds(ms) == ["depart", "turn", "arrive"]
+    turn = ms[1]
+    assert (turn.street, turn.way_kind, turn.modifier) == (
+        "Lindenring", "street_without_sidewalk" if sidewalk == "no" else "street_with_sidewalk", "right")
+    assert turn.side_crossing is None
+    lon, lat = turn.location
+    assert (lat, lon) == pytest.approx(ll(6, 0), abs=2e-6)  # at the kerb, not in the road
+    assert [m.to_next_m for m in ms] == [pytest.approx(54, abs=1), pytest.approx(56, abs=1), 0.0]
+    said = " ".join(g.pre + " " + g.main for g in render(ms, lang="de", directions="relative"))
+    assert "berquer" not in said and "Überweg" not in said, said
+
+
+def test_leaving_the_street_walked_along_by_half_a_crossing_way_is_said_once(osm_doc, compile_xml):
+    """Along the street, then off it to the east kerb: crossed from the west side only (side unknown).
+
+    Known limit (see routing.maneuvers._crossing_ways): that stays one crossing, at the crossing node.
+    """
+    graph, router, ll = _half_crossing_map(osm_doc, compile_xml, "no")
+    ms = find_maneuvers(graph, router.plan(ll(0, 50), ll(60, 0), "walk"))
+    assert kinds(ms) == ["depart", "cross", "continue", "arrive"]
+    assert ms[1].crossing.street == "Lindenring"
+
+
+def test_a_whole_crossing_way_is_still_one_crossing(osm_doc, compile_xml):
+    graph, router, ll = _half_crossing_map(osm_doc, compile_xml, "no")
+    ms = find_maneuvers(graph, router.plan(ll(60, 0), ll(-60, 0), "walk"))
+    cross = [m for m in ms if m.kind == "cross"]
+    assert len(cross) == 1, kinds(ms)
+    assert cross[0].crossing.street == "Lindenring" and cross[0].crossing.control == "uncontrolled"
+    lon, lat = cross[0].location
+    assert (lat, lon) == pytest.approx(ll(6, 0), abs=2e-6)
