@@ -962,3 +962,13 @@ def test_nothing_to_walk_is_one_sentence(lang, text):
     (g,) = render([M("arrive", side="ahead", distance_m=0.0)], lang)
     assert g.texts() == ("", text, "")
     assert summarise(RouteSummary(distance_m=0.0, duration_s=0.0, already_there=True), lang) == text
+
+
+@pytest.mark.parametrize("lang, words", [("de", "Kein Gehweg, Sie gehen auf der Fahrbahn."),
+                                         ("en", "There is no pavement: you walk on the roadway.")])
+def test_a_street_without_a_sidewalk_is_said_to_be_walked_on_the_roadway(lang, words):
+    bare = say(M("turn", street="Benzinoring", turn_angle=90, distance_m=55, way_kind="street_without_sidewalk"), lang)
+    assert bare.post.endswith(words)
+    with_sidewalk = say(M("turn", street="Benzinoring", turn_angle=90, distance_m=55,
+                          way_kind="street_with_sidewalk"), lang)
+    assert words not in with_sidewalk.post

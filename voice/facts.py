@@ -145,6 +145,11 @@ def ends_here(m: Maneuver) -> bool:
     return not m.street and (m.way_kind or "") in ("steps", "elevator")
 
 
+def on_roadway(m: Maneuver) -> bool:
+    """True when the way after the maneuver is a street mapped without a sidewalk (sidewalk=no)."""
+    return (m.way_kind or "") in ("street_without_sidewalk", "street_no_sidewalk")
+
+
 def compound_distance(m: Maneuver) -> float:
     """Distance walked after a turn: for a compound turn, from its last part to the next maneuver."""
     return m.compound[-1].distance_m if m.compound else m.distance_m

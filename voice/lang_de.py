@@ -12,7 +12,8 @@ from routing.maneuver import Crossing, Hazard, Landmark, Maneuver, RouteSummary,
 
 from .abbrev import expand_text
 from .directions import cardinal_of, clock_of, modifier_of
-from .facts import compound_distance, crossing_facts, ends_here, has_handrail, is_beacon, steps_facts
+from .facts import (compound_distance, crossing_facts, ends_here, has_handrail, is_beacon, on_roadway,
+                    steps_facts)
 from .german import UNNAMED, NounPhrase, landmark_phrase, normalise_name, street_head, street_phrase
 from .sentences import clean_free_text, join, listing
 from .style import Style
@@ -139,9 +140,11 @@ def post_text(m: Maneuver, st: Style, distance_m: float | None = None) -> str:
     """
     d = m.distance_m if distance_m is None else distance_m
     on = f" {way_of(m).on}" if has_way(m) and not ends_here(m) else ""
+    # a named street mapped without a sidewalk: the walker is on the roadway, and must know it
+    roadway = "kein Gehweg, Sie gehen auf der Fahrbahn" if on and m.street and on_roadway(m) else ""
     if d < 0.5:
-        return join(f"weiter{on}") if on else ""
-    return join(f"weiter {distance(d, st, 'acc')}{on}")
+        return join(f"weiter{on}", roadway) if on else ""
+    return join(f"weiter {distance(d, st, 'acc')}{on}", roadway)
 
 
 def hazard_words(h: Hazard) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from routing.maneuver import Crossing, Hazard, Landmark, Maneuver, RouteSummary, Steps
 
 from .directions import cardinal_of, clock_of, modifier_of
-from .facts import compound_distance, crossing_facts, ends_here, has_handrail, is_beacon, steps_facts
+from .facts import (compound_distance, crossing_facts, ends_here, has_handrail, is_beacon, on_roadway,
+                    steps_facts)
 from .german import UNNAMED_ALIASES, normalise_name
 from .sentences import clean_free_text, join, listing
 from .style import Style
@@ -143,9 +144,10 @@ def post_text(m: Maneuver, st: Style, distance_m: float | None = None) -> str:
     """'Continue 120 metres on Mainzer Straße.' (way left out as in German)."""
     d = m.distance_m if distance_m is None else distance_m
     where = f" {on(m)}" if has_way(m) and not ends_here(m) else ""
+    roadway = "there is no pavement: you walk on the roadway" if where and m.street and on_roadway(m) else ""
     if d < 0.5:
-        return join(f"continue{where}") if where else ""
-    return join(f"continue {distance(d, st)}{where}")
+        return join(f"continue{where}", roadway) if where else ""
+    return join(f"continue {distance(d, st)}{where}", roadway)
 
 
 HAZARDS = {
