@@ -427,67 +427,61 @@ def _walk_to(client, sid, poly, metres, t0=1000.0):
     return answers
 
 
+def _obstacle_on_route(app, client, poly, along_m, severity, description, radius_m):
+    """Staff put an obstacle on the session's route, ``along_m`` from its start."""
+    from staff_support import auth, make_key
+
+    lat, lon = poly.point_at(along_m)
+    response = client.post("/api/v1/obstacles", headers=auth(make_key(app, "staff", "tiefbauamt")), json={
+        "geometry": {"type": "Point", "coordinates": [lon, lat]}, "radius_m": radius_m, "kind": "construction",
+        "severity": severity, "description": description})
+    assert response.status_code == 201, response.get_json()
+
+
+def _fix_at(client, sid, poly, along_m, t, **extra):
+    lat, lon = poly.point_at(along_m)
+    return client.post(f"/api/v1/sessions/{sid}/positions",
+                       json={"lat": lat, "lon": lon, "accuracy_m": 5, "timestamp": t, **extra}).get_json()
+
+
 def test_an_obstacle_closing_the_way_ahead_gives_a_running_session_a_new_route_at_once(app, client):
     from lotse.session_plan import line_of
-    from staff_support import auth, make_key
 
     body = _create(client)  # the walk profile: straight across the unmarked crossing
     sid, poly = body["id"], line_of(body["route"])
     _walk_to(client, sid, poly, 12.0)
-    lat, lon = poly.point_at(60.0)  # on the way ahead
-    staff = make_key(app, "staff", "tiefbauamt")
-    closed = client.post("/api/v1/obstacles", headers=auth(staff), json={
-        "geometry": {"type": "Point", "coordinates": [lon, lat]}, "radius_m": 3, "kind": "construction",
-        "severity": "impassable", "description": "Baugrube"})
-    assert closed.status_code == 201, closed.get_json()
-    lat, lon = poly.point_at(14.0)
-    answer = client.post(f"/api/v1/sessions/{sid}/positions",
-                         json={"lat": lat, "lon": lon, "accuracy_m": 5, "heading": 180, "timestamp": 1100}).get_json()
+    _obstacle_on_route(app, client, poly, 60.0, "impassable", "Baugrube", 3)  # on the way ahead
+    answer = _fix_at(client, sid, poly, 14.0, 1100, heading=180)
     said = answer["speak"]
     assert said[0]["kind"] == "route_changed" and said[0]["text"] == "Achtung, auf Ihrem Weg: Baugrube. Neue Route."
     assert answer["route_version"] == 1 and not answer["off_route"]
     new = line_of(answer["route"])
-    assert new.project(lat=poly.point_at(60.0)[0], lon=poly.point_at(60.0)[1]).distance_m > 3.0
+    closed = poly.point_at(60.0)
+    assert new.project(lat=closed[0], lon=closed[1]).distance_m > 3.0
     # said once: the next fix on the new route brings no second notice
-    nlat, nlon = new.point_at(4.0)
-    again = client.post(f"/api/v1/sessions/{sid}/positions",
-                        json={"lat": nlat, "lon": nlon, "accuracy_m": 5, "timestamp": 1102}).get_json()
+    again = _fix_at(client, sid, new, 4.0, 1102)
     assert not any(item["kind"] == "route_changed" for item in again["speak"])
 
 
 def test_an_obstacle_behind_the_walker_changes_nothing(app, client):
     from lotse.session_plan import line_of
-    from staff_support import auth, make_key
 
     body = _create(client)
     sid, poly = body["id"], line_of(body["route"])
     _walk_to(client, sid, poly, 40.0)
-    lat, lon = poly.point_at(5.0)
-    staff = make_key(app, "staff", "tiefbauamt")
-    client.post("/api/v1/obstacles", headers=auth(staff), json={
-        "geometry": {"type": "Point", "coordinates": [lon, lat]}, "radius_m": 2, "kind": "construction",
-        "severity": "impassable", "description": "Baugrube"})
-    lat, lon = poly.point_at(42.0)
-    answer = client.post(f"/api/v1/sessions/{sid}/positions",
-                         json={"lat": lat, "lon": lon, "accuracy_m": 5, "timestamp": 1100}).get_json()
+    _obstacle_on_route(app, client, poly, 5.0, "impassable", "Baugrube", 2)
+    answer = _fix_at(client, sid, poly, 42.0, 1100)
     assert answer["route_version"] == 0 and not any(i["kind"] == "route_changed" for i in answer["speak"])
 
 
 def test_a_hazard_ahead_that_the_route_still_passes_is_announced_with_its_distance(app, client):
     from lotse.session_plan import line_of
-    from staff_support import auth, make_key
 
     body = _create(client)  # walk: a hazard costs a sighted walker nothing, so the route stays
     sid, poly = body["id"], line_of(body["route"])
     _walk_to(client, sid, poly, 12.0)
-    lat, lon = poly.point_at(40.0)
-    staff = make_key(app, "staff", "tiefbauamt")
-    client.post("/api/v1/obstacles", headers=auth(staff), json={
-        "geometry": {"type": "Point", "coordinates": [lon, lat]}, "radius_m": 2, "kind": "construction",
-        "severity": "hazard", "description": "Baugerüst"})
-    lat, lon = poly.point_at(14.0)
-    answer = client.post(f"/api/v1/sessions/{sid}/positions",
-                         json={"lat": lat, "lon": lon, "accuracy_m": 5, "timestamp": 1100}).get_json()
+    _obstacle_on_route(app, client, poly, 40.0, "hazard", "Baugerüst", 2)
+    answer = _fix_at(client, sid, poly, 14.0, 1100)
     notice = [i["text"] for i in answer["speak"] if i["kind"] == "route_changed"]
     assert answer["route_version"] == 0 and "route" not in answer
     assert len(notice) == 1 and notice[0].startswith("Achtung, auf Ihrem Weg: Baugerüst, in 2") \

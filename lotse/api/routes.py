@@ -58,8 +58,8 @@ def plan_from_request(body: dict[str, Any], origin: tuple[float, float] | None =
     except ProfileError as exc:
         raise Problem("unknown-profile", str(exc)) from None
     origin = origin or resolve_point(body["from"], "from")
-    destination = destination or resolve_point(body["to"], "to")
-    goal = resolved(body["to"])
+    goal = resolved(body["to"])  # a place named uniquely: resolved once, its position and what it is
+    destination = destination or ((goal.lat, goal.lon) if goal is not None else resolve_point(body["to"], "to"))
     arrive_on = area_of(goal)  # a square: arrived where the route first meets it
     router = store.router
     obstacles = current_app.extensions["lotse.obstacles"].current()  # re-read only when staff changed obstacles
