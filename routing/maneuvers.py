@@ -467,7 +467,7 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
     at the kerb (see :func:`_quiet_at_crossings`).
 
     Returns the normalised names of the shadowed places with where along the
-    route the beacon shadowing them is said (the start's are no direction
+    route a beacon shadowing them is first said (the start's are no direction
     reference: the walker stands at them).
     """
     import shapely
@@ -527,7 +527,11 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
     for m in out:
         m.landmarks.sort(key=lambda lm: lm.distance_m or 0.0)
     _quiet_at_crossings(out, at, {p.get("id"): p.get("beacon_kind") for p in extra if p.get("id")})
-    return {normalise(places[i]["name"]): along for i, along in shadowed.items()}
+    first: dict[str, float] = {}  # per name the first place said: a later platform must not hide the one here
+    for i, along in shadowed.items():
+        name = normalise(places[i]["name"])
+        first[name] = min(along, first.get(name, along))
+    return first
 
 
 def _quiet_at_crossings(out: list[Maneuver], at: list[float], beacon_kinds: Mapping[str, str | None]) -> None:
