@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_PATH_LOSS_EXPONENT",
     "TX_POWER_RANGE",
     "PATH_LOSS_EXPONENT_RANGE",
+    "LEVEL_RANGE",
     "Beacon",
     "BeaconValidationError",
 ]
@@ -32,6 +33,8 @@ DEFAULT_TX_POWER = -59.0
 DEFAULT_PATH_LOSS_EXPONENT = 2.0
 TX_POWER_RANGE = (-100.0, 0.0)
 PATH_LOSS_EXPONENT_RANGE = (1.0, 6.0)
+#: Floors below and above street level; a level beyond is a typo (1e308 reached positioning's answers).
+LEVEL_RANGE = (-20.0, 200.0)
 MAX_LABEL_LENGTH = 200
 
 
@@ -126,20 +129,13 @@ class Beacon:
             normalize_beacon_id(self.id)
         except BeaconIdError as exc:
             out.append(f"id: {exc}")
-        if not _is_number(self.lat) or not -90.0 <= self.lat <= 90.0:
-            out.append(f"lat: {self.lat!r} is not a latitude in -90..90")
-        if not _is_number(self.lon) or not -180.0 <= self.lon <= 180.0:
-            out.append(f"lon: {self.lon!r} is not a longitude in -180..180")
-        if self.level is not None and not _is_number(self.level):
-            out.append(f"level: {self.level!r} must be a number or null")
-        lo, hi = TX_POWER_RANGE
-        if not _is_number(self.tx_power) or not lo <= self.tx_power <= hi:
-            out.append(f"tx_power: {self.tx_power!r} dBm is outside the plausible range {lo:g}..{hi:g}")
-        lo, hi = PATH_LOSS_EXPONENT_RANGE
-        if not _is_number(self.path_loss_exponent) or not lo <= self.path_loss_exponent <= hi:
-            out.append(
-                f"path_loss_exponent: {self.path_loss_exponent!r} is outside the plausible range {lo:g}..{hi:g}"
-            )
+        out += _range_errors("lat", self.lat, (-90.0, 90.0), "is not a latitude in")
+        out += _range_errors("lon", self.lon, (-180.0, 180.0), "is not a longitude in")
+        if self.level is not None:
+            out += _range_errors("level", self.level, LEVEL_RANGE, "is not a floor in", "or null")
+        out += _range_errors("tx_power", self.tx_power, TX_POWER_RANGE, "dBm is outside the plausible range")
+        out += _range_errors("path_loss_exponent", self.path_loss_exponent, PATH_LOSS_EXPONENT_RANGE,
+                             "is outside the plausible range")
         if self.kind not in KINDS:
             out.append(f"kind: {self.kind!r} is not one of {', '.join(KINDS)}")
         label_errors = _label_errors("label", self.label, required=True)
@@ -152,12 +148,15 @@ class Beacon:
         out.extend(_label_errors("label_en", self.label_en, required=False))
         if not isinstance(self.active, bool):
             out.append(f"active: {self.active!r} must be true or false")
-        if self.battery is not None and (not _is_number(self.battery) or not 0 <= self.battery <= 100):
-            out.append(f"battery: {self.battery!r} must be a percentage 0..100 or null")
+        if self.battery is not None:
+            out += _range_errors("battery", self.battery, (0.0, 100.0), "is not a percentage in", "or null")
         if self.installed_at is not None and not isinstance(self.installed_at, (date, datetime)):
-            out.append(f"installed_at: {self.installed_at!r} must be a date or time")
-        if self.last_seen is not None and not isinstance(self.last_seen, datetime):
-            out.append(f"last_seen: {self.last_seen!r} must be a date and time")
+            out.append(f"installed_at: {self.installed_at!r} must be an ISO 8601 date (2024-05-01) or date and time")
+        if isinstance(self.last_seen, date) and not isinstance(self.last_seen, datetime):
+            out.append(f"last_seen: {self.last_seen.isoformat()} is a date without a time; write when the beacon "
+                       f"was seen, e.g. {self.last_seen.isoformat()}T10:00:00Z")
+        elif self.last_seen is not None and not isinstance(self.last_seen, datetime):
+            out.append(f"last_seen: {self.last_seen!r} must be an ISO 8601 date and time (2024-05-01T10:00:00Z)")
         return out
 
     def validate(self) -> "Beacon":
@@ -209,6 +208,26 @@ class Beacon:
                 values[key] = _parse_time(values[key], key)
         beacon = cls(**values)
         return beacon.validate() if validate else beacon
+
+
+def _shown(value: Any) -> str:
+    """A value as staff wrote it in JSON or a cell: 'x', true, null - not Python's True/None."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _range_errors(name: str, value: Any, bounds: tuple[float, float], what: str, alt: str = "") -> list[str]:
+    """A number field's problem: a wrong type is said as such, not as a value out of range ('x' dBm ...)."""
+    lo, hi = bounds
+    if not _is_number(value):
+        return [f"{name}: {_shown(value)} is not a {'finite ' if isinstance(value, float) else ''}number"
+                + (f" {alt}" if alt else "")]
+    if not lo <= value <= hi:
+        return [f"{name}: {value!r} {what} {lo:g}..{hi:g}"]
+    return []
 
 
 def _label_errors(name: str, value: Any, *, required: bool) -> list[str]:

@@ -34,3 +34,59 @@ def test_the_stop_one_starts_at_is_no_reference_when_a_later_platform_has_a_beac
     beacons = [_beacon(ll, 20, 3, "Bushaltestelle ZOB, Steig 3"), _beacon(ll, 45, 3, "Bushaltestelle ZOB, Steig 4")]
     ms = find_maneuvers(graph, router.plan(ll(20, 0), ll(300, 0), "walk"), extra_landmarks=beacons)
     assert ms[0].reference is None, ms[0].reference
+
+
+def _record(**overrides):
+    from beacons.model import Beacon
+
+    values = dict(id="rathaus-a", lat=49.443, lon=7.759, label="Bushaltestelle Rathaus")
+    values.update(overrides)
+    return Beacon(**values)
+
+
+@pytest.mark.parametrize("level", [1e308, 1e29, -1000.0])
+def test_a_level_no_building_has_is_refused(level):
+    """POST /beacons with "level": 1e308 was stored, and /locate answered "level": 1e+308."""
+    errors = _record(level=level).errors()
+    assert errors and errors[0].startswith("level:") and "-20..200" in errors[0], errors
+    assert not _record(level=-2).errors() and not _record(level=0.5).errors()
+
+
+@pytest.mark.parametrize("field, value, said", [
+    ("tx_power", "x", "tx_power: 'x' is not a number"),
+    ("path_loss_exponent", None, "path_loss_exponent: null is not a number"),
+    ("battery", True, "battery: true is not a number or null"),
+    ("lat", "49.4", "lat: '49.4' is not a number"),
+])
+def test_a_wrong_type_is_said_as_such_not_as_out_of_range(field, value, said):
+    """A GeoJSON "tx_power": "x" was reported as "'x' dBm is outside the plausible range -100..0"."""
+    assert _record(**{field: value}).errors() == [said]
+
+
+def test_last_seen_given_as_a_date_says_what_to_write_without_python_reprs():
+    """The API answered "last_seen: datetime.date(2024, 1, 1) must be a date and time"."""
+    from datetime import date
+
+    (error,) = _record(last_seen=date(2024, 1, 1)).errors()
+    assert "datetime" not in error and "2024-01-01T" in error, error
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory):
+    """The demo service and a staff key."""
+    from lotse import create_app
+    from staff_support import make_key
+
+    app = create_app({"DATA_DIR": str(tmp_path_factory.mktemp("beacon-review")), "TESTING": True})
+    return app, make_key(app, "staff", "beacon-review-staff")
+
+
+def test_the_api_refuses_a_huge_level(service):
+    from staff_support import auth
+
+    app, key = service
+    answer = app.test_client().post("/api/v1/beacons", headers=auth(key),
+                                    json={"id": "review-level", "lat": 49.443, "lon": 7.759, "label": "Test",
+                                          "level": 1e308})
+    assert answer.status_code == 422 and answer.mimetype == "application/problem+json", answer.json
+    assert answer.json["detail"].startswith("level:"), answer.json

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from beacons.model import KINDS, MAX_LABEL_LENGTH, PATH_LOSS_EXPONENT_RANGE, TX_POWER_RANGE
+from beacons.model import KINDS, LEVEL_RANGE, MAX_LABEL_LENGTH, PATH_LOSS_EXPONENT_RANGE, TX_POWER_RANGE
 
 from lotse.api import schemas
 
@@ -15,7 +15,8 @@ _FIELDS = {
     "id": BEACON_ID,
     "lat": schemas.LAT,
     "lon": schemas.LON,
-    "level": {"type": ["number", "null"], "description": "building level (0 = street); null outdoors"},
+    "level": {"type": ["number", "null"], "minimum": LEVEL_RANGE[0], "maximum": LEVEL_RANGE[1],
+              "description": "building level (0 = street); null outdoors"},
     "tx_power": {"type": "number", "minimum": TX_POWER_RANGE[0], "maximum": TX_POWER_RANGE[1], "default": -59,
                  "description": "measured power: RSSI at 1 m, dBm"},
     "path_loss_exponent": {"type": "number", "minimum": PATH_LOSS_EXPONENT_RANGE[0],
