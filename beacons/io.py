@@ -20,7 +20,8 @@ GeoJSON
     A FeatureCollection of Point features (``[lon, lat]``); the fields are
     the feature's ``properties`` (the id may also be the feature's ``id``).
     Read-only members of API answers (``source``, ``attached``, ``revision``,
-    ``created_*``, ``updated_*``) are ignored, other unknown members are errors.
+    ``created_*``, ``updated_*``) are ignored, other unknown members are errors;
+    a null takes the default, as an empty CSV cell does.
 """
 
 from __future__ import annotations
@@ -210,11 +211,16 @@ def _row_from_cells(cells: dict[str, str], where: str, line: int, decimal_comma:
             values[name] = _convert(name, text, decimal_comma)
         except ValueError as exc:
             errors.append(RowError(where, name, str(exc), line))
+    _defaults(values, errors)
+    return _finish(values, errors, where, line, seen)
+
+
+def _defaults(values: dict[str, Any], errors: list[RowError]) -> None:
+    """An empty cell, or a null in GeoJSON (what GIS tools write for an empty attribute), takes the default."""
     for name, default in (("tx_power", DEFAULT_TX_POWER), ("path_loss_exponent", DEFAULT_PATH_LOSS_EXPONENT),
                           ("kind", "waypoint"), ("active", True)):
         if values.get(name) is None and not any(e.field == name for e in errors):
             values[name] = default
-    return _finish(values, errors, where, line, seen)
 
 
 def _convert(name: str, text: str, decimal_comma: bool) -> Any:
@@ -353,6 +359,7 @@ def _row_from_feature(feature: Any, where: str, n: int, seen: dict[str, str]) ->
         value = values[name]
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             errors.append(RowError(where, name, f"{value!r} is not a number", n))
+    _defaults(values, errors)
     return _finish(values, errors, where, n, seen)
 
 

@@ -1,0 +1,20 @@
+"""Review of beacon files (lotse beacons import/export, lotse build --beacons): regressions found by staff use."""
+
+from __future__ import annotations
+
+import json
+
+from beacons.io import parse_geojson
+
+
+def test_geojson_nulls_take_the_defaults_like_empty_csv_cells():
+    """QGIS writes null for an empty attribute: "tx_power": null was rejected as "None dBm is outside ..."."""
+    props = {"id": "g1", "label": "Haltestelle", "tx_power": None, "path_loss_exponent": None, "kind": None,
+             "active": None, "level": None, "battery": None, "label_en": None, "installed_at": None,
+             "last_seen": None}
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [7.759, 49.443]}, "properties": props}]}
+    result = parse_geojson(json.dumps(doc))
+    assert not result.errors, [str(e) for e in result.errors]
+    (b,) = result.beacons
+    assert (b.tx_power, b.path_loss_exponent, b.kind, b.active) == (-59.0, 2.0, "waypoint", True)
