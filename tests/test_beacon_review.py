@@ -90,3 +90,13 @@ def test_the_api_refuses_a_huge_level(service):
                                           "level": 1e308})
     assert answer.status_code == 422 and answer.mimetype == "application/problem+json", answer.json
     assert answer.json["detail"].startswith("level:"), answer.json
+
+
+@pytest.mark.parametrize("query", ["box=7.75,49.44,7.76,49.45", "kinds=bus_stop", "bbox=7.75,49.44,7.76,49.45&bbox=0,0,1,1"])
+def test_listing_beacons_refuses_a_misspelt_or_repeated_filter(service, query):
+    """GET /beacons?box=... answered every beacon with 200, as /quality did before it was fixed."""
+    app, _ = service
+    answer = app.test_client().get(f"/api/v1/beacons?{query}")
+    assert answer.status_code == 422 and answer.mimetype == "application/problem+json", answer.status_code
+    assert "query parameter" in answer.json["detail"], answer.json
+    assert app.test_client().get("/api/v1/beacons?bbox=7.75,49.44,7.76,49.45&kind=bus_stop&limit=5").status_code == 200

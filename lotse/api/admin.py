@@ -48,22 +48,6 @@ def audit_trail():
 QUALITY_PARAMS = ("kind", "limit", "bbox")
 
 
-def _only_params(allowed: tuple[str, ...]) -> None:
-    """A query parameter the endpoint does not know is a mistake to report, not to ignore.
-
-    ``?bbox=abc`` on an endpoint without a bbox filter answered the whole map
-    with 200; a misspelt ``?kinds=steps`` would do the same.
-    """
-    unknown = sorted(set(request.args) - set(allowed))
-    if unknown:
-        raise Problem("invalid-request", f"unknown query parameter(s) {', '.join(unknown)}; "
-                                         f"this endpoint takes {', '.join(allowed)}")
-    repeated = sorted(k for k in set(request.args) if len(request.args.getlist(k)) > 1)
-    if repeated:
-        raise Problem("invalid-request", f"query parameter(s) {', '.join(repeated)} given more than once: "
-                                         "give each once (a list as comma-separated values)")
-
-
 def _in_bbox(feature: dict, box: tuple[float, float, float, float]) -> bool:
     """Whether any point of the feature's geometry lies in ``box`` (min_lon, min_lat, max_lon, max_lat)."""
     geometry = feature.get("geometry") or {}
@@ -88,7 +72,7 @@ def _in_bbox(feature: dict, box: tuple[float, float, float, float]) -> bool:
 )
 @require_role("staff")
 def quality():
-    _only_params(QUALITY_PARAMS)
+    params.only(QUALITY_PARAMS)
     kinds = params.choices("kind", QUALITY_KINDS)
     limit = params.limit(default=500, maximum=10_000)
     box = params.bbox()

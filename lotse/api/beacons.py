@@ -93,6 +93,9 @@ def _locked(session, bid: str) -> BeaconRow | None:  # noqa: ANN001 - sqlalchemy
         return None
 
 
+LIST_PARAMS = ("bbox", "kind", "active", "source", "limit", "cursor")
+
+
 def _active_filter() -> bool | None:
     value = request.args.get("active")
     if value in (None, ""):
@@ -115,7 +118,7 @@ def _in_bbox(entry: Entry, bbox: tuple[float, float, float, float] | None) -> bo
 @documented(
     "Beacons, filtered and paged (stable order: by id)", tag="beacons",
     description="The registry merged with the beacons built into the graph (`source`). Residents' apps may "
-                "read it to know which beacons to listen for.",
+                "read it to know which beacons to listen for. An unknown or repeated query parameter is a 422.",
     parameters=[query("bbox", "min_lon,min_lat,max_lon,max_lat: beacons inside"),
                 query("kind", "comma-separated kinds: " + ", ".join(KINDS)),
                 query("active", "true or false", {"type": "boolean"}),
@@ -126,6 +129,7 @@ def _in_bbox(entry: Entry, bbox: tuple[float, float, float, float] | None) -> bo
     responses={200: ("A page of beacons", S.BEACON_PAGE), 422: ("Invalid filter", PROBLEM)},
 )
 def list_beacons():
+    params.only(LIST_PARAMS)  # a misspelt ?box= must not answer every beacon
     limit = params.limit()
     bbox = params.bbox()
     kinds = params.choices("kind", KINDS)

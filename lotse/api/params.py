@@ -93,3 +93,19 @@ def choices(name: str, allowed: tuple[str, ...]) -> list[str] | None:
     if bad:
         raise Problem("invalid-request", f"{name}: unknown value(s) {', '.join(bad)}; allowed: {', '.join(allowed)}")
     return items
+
+
+def only(allowed: tuple[str, ...]) -> None:
+    """A query parameter the endpoint does not know is a mistake to report, not to ignore.
+
+    ``?bbox=abc`` on an endpoint without a bbox filter answered the whole map
+    with 200; a misspelt ``?kinds=steps`` would do the same.
+    """
+    unknown = sorted(set(request.args) - set(allowed))
+    if unknown:
+        raise Problem("invalid-request", f"unknown query parameter(s) {', '.join(unknown)}; "
+                                         f"this endpoint takes {', '.join(allowed)}")
+    repeated = sorted(k for k in set(request.args) if len(request.args.getlist(k)) > 1)
+    if repeated:
+        raise Problem("invalid-request", f"query parameter(s) {', '.join(repeated)} given more than once: "
+                                         "give each once (a list as comma-separated values)")
