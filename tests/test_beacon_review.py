@@ -100,3 +100,21 @@ def test_listing_beacons_refuses_a_misspelt_or_repeated_filter(service, query):
     assert answer.status_code == 422 and answer.mimetype == "application/problem+json", answer.status_code
     assert "query parameter" in answer.json["detail"], answer.json
     assert app.test_client().get("/api/v1/beacons?bbox=7.75,49.44,7.76,49.45&kind=bus_stop&limit=5").status_code == 200
+
+
+def test_a_route_from_a_beacon_far_from_every_way_names_the_beacon(service):
+    """A beacon with a typo in its position gave 'point (0.000000, 0.000000) is more than 150 m ...' for a
+    route that named no coordinates: which point, and which record to fix?"""
+    from staff_support import auth
+
+    app, key = service
+    client = app.test_client()
+    made = client.post("/api/v1/beacons", headers=auth(key),
+                       json={"id": "review-null-island", "lat": 0.0, "lon": 0.0, "label": "Eingang Rathaus"})
+    assert made.status_code == 201, made.json
+    answer = client.post("/api/v1/routes", json={"from": {"lat": 49.4433597, "lon": 7.7593084},
+                                                 "to": {"beacon": "review-null-island"}})
+    assert answer.status_code == 422 and answer.json["type"].endswith("point-off-network"), answer.json
+    detail = answer.json["detail"]
+    assert detail.startswith("to: the beacon review-null-island (Eingang Rathaus)") and "check its position" in detail
+    assert answer.json["beacon"] == "review-null-island"

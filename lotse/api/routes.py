@@ -69,7 +69,7 @@ def plan_from_request(body: dict[str, Any], origin: tuple[float, float] | None =
             arrive_on=arrive_on or None)
     except SnapError as exc:
         blocked = blocked_problem(router, origin, destination, profile, obstacles.overlay)
-        raise blocked or Problem("point-off-network", str(exc), distance_m=exc.distance_m) from None
+        raise blocked or _off_network(body, {"from": origin, "to": destination}, router, exc) from None
     except NoRouteError as exc:
         blocked = blocked_problem(router, origin, destination, profile, obstacles.overlay)
         raise blocked or Problem("no-route", str(exc)) from None
@@ -91,6 +91,24 @@ def plan_from_request(body: dict[str, Any], origin: tuple[float, float] | None =
         item["label"] = alt.label
         planned.alternatives.append(item)
     return planned
+
+
+def _off_network(body: dict[str, Any], points: dict[str, tuple[float, float]], router, exc: SnapError) -> Problem:
+    """``point-off-network``, naming the beacon when the point was one: the walker sent an id, not coordinates."""
+    for role, point in points.items():
+        raw = body[role].get("beacon")
+        if raw is None or router.snapper.candidates(*point, router.max_snap_m):
+            continue
+        entry = get_registry().current().get(raw)
+        if entry is None or (entry.beacon.lat, entry.beacon.lon) != point:
+            continue  # live guidance replaced the point (a fix of the walker)
+        nearest = router.snapper.nearest_distance(*point)
+        far = f"{nearest:.0f} m" if nearest is not None else "far"
+        return Problem("point-off-network", f"{role}: the beacon {entry.beacon.id} ({entry.beacon.label}) is {far} "
+                       f"from the nearest walkable way, more than {router.max_snap_m:.0f} m: check its position "
+                       f"(GET /api/v1/beacons/{entry.beacon.id}) or choose another point",
+                       distance_m=nearest, pointer=f"/{role}/beacon", beacon=entry.beacon.id)
+    return Problem("point-off-network", str(exc), distance_m=exc.distance_m)
 
 
 def _landmarks(beacons: Sequence[dict[str, Any]], to: dict[str, Any], goal) -> list[dict[str, Any]]:
