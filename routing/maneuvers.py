@@ -457,7 +457,9 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
     """Add stops and ``extra`` points near the route to the maneuver before them, with their side.
 
     Those at the goal go to arrive, and so does an ``extra`` point marked
-    ``"goal": True`` (the place the walker asked for) wherever it lies. Same-name places within
+    ``"goal": True`` (the place the walker asked for) wherever it lies. With
+    a point marked ``"start": True`` (the beacon the route starts from), other
+    beacons at the start are not said: the walker is at that one. Same-name places within
     :data:`routing.places.GROUP_RADIUS_M` of each other are one place (a
     stop's platforms, a stop named after the station it serves): it is said
     once, at the goal when one of them is there, else where the route first
@@ -508,6 +510,9 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
     if any(p.get("goal") for p in places):  # the place asked for is what is there, not every beacon around it
         passed = [item for item in passed if not (item[2] and places[item[0]].get("kind") == "beacon"
                                                   and not places[item[0]].get("goal"))]
+    if any(p.get("start") for p in places):  # so is the beacon started from, at the start
+        passed = [item for item in passed if not (item[1] <= HERE_M and places[item[0]].get("kind") == "beacon"
+                                                  and not places[item[0]].get("start") and not item[2])]
     for i, along, at_goal in _once_per_place(passed, places, px, py):
         point = shapely.Point(px[i], py[i])
         place = places[i]

@@ -118,3 +118,27 @@ def test_a_route_from_a_beacon_far_from_every_way_names_the_beacon(service):
     detail = answer.json["detail"]
     assert detail.startswith("to: the beacon review-null-island (Eingang Rathaus)") and "check its position" in detail
     assert answer.json["beacon"] == "review-null-island"
+
+
+def test_a_route_from_a_beacon_says_that_beacon_at_the_start_not_every_one_around_it(zob):
+    """From the beacon 'Eingang oben' the start said 'Sie sind am Eingang oben. Sie sind am Eingang oben
+    Zwei.' (a second beacon 3.6 m on) - as the arrival at a beacon already names only that one."""
+    graph, router, ll = zob
+    here = dict(_beacon(ll, 100, 1, "Eingang Nord", kind="entrance"), start=True)
+    near = _beacon(ll, 103.5, 1, "Eingang Süd", kind="entrance")
+    later = _beacon(ll, 130, 1, "Eingang Ost", kind="entrance")
+    ms = find_maneuvers(graph, router.plan(ll(100, 0), ll(300, 0), "walk"), extra_landmarks=[here, near, later])
+    assert [lm.label for lm in ms[0].landmarks] == ["Eingang Nord", "Eingang Ost"], ms[0].landmarks
+    unmarked = find_maneuvers(graph, router.plan(ll(100, 0), ll(300, 0), "walk"),
+                              extra_landmarks=[dict(here, start=False), near, later])
+    assert [lm.label for lm in unmarked[0].landmarks] == ["Eingang Nord", "Eingang Süd", "Eingang Ost"]
+
+
+def test_the_start_beacon_is_marked_only_for_the_start_asked_for(service):
+    """A session planning again from the walker's fix must not take the old start beacon as where they are."""
+    from lotse.api.routes import _landmarks
+
+    beacons = [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}]
+    marked = _landmarks(beacons, {"lat": 1, "lon": 2}, None, {"beacon": "a"})
+    assert [b.get("start") for b in marked] == [True, None]
+    assert [b.get("start") for b in _landmarks(beacons, {"lat": 1, "lon": 2}, None, {})] == [None, None]

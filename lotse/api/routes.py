@@ -53,6 +53,7 @@ def plan_from_request(body: dict[str, Any], origin: tuple[float, float] | None =
     client can fix. Shared by ``POST /routes`` and the guidance sessions.
     """
     store = current_app.extensions["lotse.graphs"]
+    given_origin = origin
     try:
         profile = resolve(body.get("profile"), body.get("options"))
     except ProfileError as exc:
@@ -80,7 +81,8 @@ def plan_from_request(body: dict[str, Any], origin: tuple[float, float] | None =
     beacons = get_registry().current()  # re-read only when staff changed beacons
     speech = dict(lang=body.get("lang", "de"), units=body.get("units", "metres"),
                   directions=body.get("directions", "relative"), step_length_m=body.get("step_length_m", 0.7),
-                  overlay=obstacles.overlay, landmarks=_landmarks(beacons.landmarks, body["to"], goal))
+                  overlay=obstacles.overlay, landmarks=_landmarks(beacons.landmarks, body["to"], goal,
+                                                 body["from"] if given_origin is None else {}))
     described = describe_route(router.graph, route, **speech)
     described["route"]["properties"]["obstacles_version"] = obstacles.version
     described["route"]["properties"]["beacons_version"] = beacons.version
@@ -111,15 +113,25 @@ def _off_network(body: dict[str, Any], points: dict[str, tuple[float, float]], r
     return Problem("point-off-network", str(exc), distance_m=exc.distance_m)
 
 
-def _landmarks(beacons: Sequence[dict[str, Any]], to: dict[str, Any], goal) -> list[dict[str, Any]]:
-    """The beacons to announce, and the place or beacon asked for, marked as the goal (said on arrival)."""
+def _landmarks(beacons: Sequence[dict[str, Any]], to: dict[str, Any], goal,
+               start: dict[str, Any]) -> list[dict[str, Any]]:
+    """The beacons to announce; the place or beacon asked for marked as the goal (said on arrival), the
+    beacon started from as the start (the walker is there, not at every beacon around it)."""
+    start_id = _beacon_id(start)
+    if start_id is not None:
+        beacons = [dict(b, start=True) if b.get("id") == start_id else b for b in beacons]
     if "beacon" in to:
-        try:
-            wanted = normalize_beacon_id(to["beacon"])
-        except BeaconIdError:
-            wanted = None
+        wanted = _beacon_id(to)
         return [dict(b, goal=True) if b.get("id") == wanted else b for b in beacons]
     return [*beacons, *filter(None, [goal_landmark(goal)])]
+
+
+def _beacon_id(point: dict[str, Any]) -> str | None:
+    """The canonical id of a ``{"beacon"}`` point; None for other points."""
+    try:
+        return normalize_beacon_id(point["beacon"]) if "beacon" in point else None
+    except BeaconIdError:
+        return None
 
 
 @bp.post("/routes")
