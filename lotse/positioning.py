@@ -48,10 +48,24 @@ def position_of(update: dict[str, Any]) -> Position:
         try:
             fix = locator(readings, gps)
         except ValueError as exc:
-            raise Problem("invalid-request", f"no position from this update: {exc}") from None
+            raise _no_position(exc) from None
         return Position(float(fix.lat), float(fix.lon), float(fix.accuracy_m), str(fix.method))
     if gps is None:
         raise Problem("positioning-unavailable",
                       "Beacon positioning is not available on this server yet; send a GPS fix (lat, lon, "
                       "accuracy_m) with the update.")
     return Position(gps["lat"], gps["lon"], gps["accuracy_m"], "gps")
+
+
+def _no_position(exc: ValueError) -> Problem:
+    """Why an update gave no position, reading by reading (as ``POST /locate`` lists them).
+
+    "(1 ignored, 0 rejected)" left the phone guessing; "nope: unknown" says
+    which beacon the registry does not know.
+    """
+    ignored, rejected = getattr(exc, "ignored", ()), getattr(exc, "rejected", ())
+    reasons = "; ".join(f"{s.id}: {s.reason}" for s in [*rejected, *ignored][:10])
+    return Problem("invalid-request", f"no position from this update: {exc}" + (f": {reasons}" if reasons else "")
+                   + ". Send readings of registered, active beacons (GET /api/v1/beacons) or a GPS fix.",
+                   ignored=[{"id": s.id, "reason": s.reason} for s in ignored],
+                   rejected=[{"id": s.id, "reason": s.reason} for s in rejected])

@@ -142,3 +142,17 @@ def test_the_start_beacon_is_marked_only_for_the_start_asked_for(service):
     marked = _landmarks(beacons, {"lat": 1, "lon": 2}, None, {"beacon": "a"})
     assert [b.get("start") for b in marked] == [True, None]
     assert [b.get("start") for b in _landmarks(beacons, {"lat": 1, "lon": 2}, None, {})] == [None, None]
+
+
+def test_a_session_fix_with_no_usable_beacon_says_which_and_why(service):
+    """POST /sessions/<id>/positions with an unknown beacon said '(1 ignored, 0 rejected)', not which one."""
+    app, _ = service
+    client = app.test_client()
+    started = client.post("/api/v1/sessions", json={"from": {"lat": 49.4433597, "lon": 7.7593084},
+                                                    "to": {"lat": 49.4424604, "lon": 7.7593084}})
+    assert started.status_code == 201, started.json
+    answer = client.post(f"/api/v1/sessions/{started.json['id']}/positions",
+                         json={"beacons": [{"id": "review-unknown", "rssi": -60}, {"id": "ibeacon:zz", "rssi": -60}]})
+    assert answer.status_code == 422 and answer.json["type"].endswith("invalid-request"), answer.json
+    assert "review-unknown: unknown" in answer.json["detail"] and "ibeacon:zz: invalid id" in answer.json["detail"]
+    assert answer.json["ignored"] == [{"id": "review-unknown", "reason": "unknown"}]
