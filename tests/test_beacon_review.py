@@ -156,3 +156,14 @@ def test_a_session_fix_with_no_usable_beacon_says_which_and_why(service):
     assert answer.status_code == 422 and answer.json["type"].endswith("invalid-request"), answer.json
     assert "review-unknown: unknown" in answer.json["detail"] and "ibeacon:zz: invalid id" in answer.json["detail"]
     assert answer.json["ignored"] == [{"id": "review-unknown", "reason": "unknown"}]
+
+
+@pytest.mark.parametrize("body, said", [
+    ({"gps": None}, "gps: null is not of type 'object'"),
+    ({"beacons": [{"id": "x", "rssi": True}]}, "beacons.0.rssi: true is not of type 'number'"),
+])
+def test_validation_messages_speak_json_not_python(service, body, said):
+    """/locate answered "gps: None is not of type 'object'" and "True is not of type 'number'"."""
+    app, _ = service
+    answer = app.test_client().post("/api/v1/locate", json=body)
+    assert answer.status_code == 422 and answer.json["detail"] == said, answer.json

@@ -226,6 +226,8 @@ def _message(error) -> str:
         return f"has {len(inst)} keys; at most {value} are allowed"
     message = error.message
     full = repr(inst)
+    if (inst is None or isinstance(inst, bool)) and message.startswith(full):  # JSON's words, not Python's
+        return _safe(json.dumps(inst) + message[len(full):])
     if len(full) > MAX_QUOTE and message.startswith(full):
         message = quote(inst) + message[len(full):]
     if len(message) > 300:
