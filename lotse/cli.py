@@ -82,8 +82,8 @@ def build(osm_file: str | None, place: str | None, output: str, beacons_file: st
     if records is not None:
         from routing.landmarks import attach_beacons
 
-        far = len(attach_beacons(graph, records, beacon_attach_m))
-        click.echo(f"{len(records) - far} of {len(records)} beacons attached as landmarks", err=True)
+        attach_beacons(graph, records, beacon_attach_m)
+        click.echo(_beacon_summary(graph.meta.get("beacons") or []), err=True)
     graph.save(output)
     for warning in graph.meta.get("warnings", []):
         click.echo(f"warning: {warning}", err=True)
@@ -91,6 +91,15 @@ def build(osm_file: str | None, place: str | None, output: str, beacons_file: st
         f"{output}: {graph.n_nodes:,} nodes, {int(graph.edge_walkable.sum()):,} walkable edges, "
         f"{graph.n_transitions:,} turns; built in {time.perf_counter() - started:.1f} s"
     )
+
+
+def _beacon_summary(stored: list[dict]) -> str:
+    """How many beacons routes will announce: attached and switched on (an inactive one is only kept)."""
+    attached = [b for b in stored if b.get("attached")]
+    landmarks = sum(1 for b in attached if b.get("active", True))
+    off = len(attached) - landmarks
+    return (f"{landmarks} of {len(stored)} beacons attached as landmarks"
+            + (f" ({off} more attached but switched off)" if off else ""))
 
 
 def _beacon_records(path: str) -> list[dict]:

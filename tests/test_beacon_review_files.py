@@ -18,3 +18,13 @@ def test_geojson_nulls_take_the_defaults_like_empty_csv_cells():
     assert not result.errors, [str(e) for e in result.errors]
     (b,) = result.beacons
     assert (b.tx_power, b.path_loss_exponent, b.kind, b.active) == (-59.0, 2.0, "waypoint", True)
+
+
+def test_the_build_counts_a_switched_off_beacon_not_as_a_landmark():
+    """lotse build --beacons said '5 of 6 beacons attached as landmarks' with one of the five switched off."""
+    from lotse.cli import _beacon_summary
+
+    stored = [{"id": "a", "active": True, "attached": {"edge": 1}}, {"id": "b", "active": False, "attached": {"edge": 2}},
+              {"id": "c", "active": True, "attached": None}]
+    assert _beacon_summary(stored) == "1 of 3 beacons attached as landmarks (1 more attached but switched off)"
+    assert _beacon_summary(stored[:1]) == "1 of 1 beacons attached as landmarks"
