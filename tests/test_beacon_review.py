@@ -167,3 +167,12 @@ def test_validation_messages_speak_json_not_python(service, body, said):
     app, _ = service
     answer = app.test_client().post("/api/v1/locate", json=body)
     assert answer.status_code == 422 and answer.json["detail"] == said, answer.json
+
+
+@pytest.mark.parametrize("label, at", [("Mensa", "an der Mensa"), ("ZOB", "am ZOB"), ("Taxistand", "am Taxistand"),
+                                       ("Querungshilfe Nord", "an der Querungshilfe Nord"), ("Kaufland", "bei Kaufland")])
+def test_more_beacon_labels_take_their_article(label, at):
+    """'Sie sind bei Mensa', 'bei ZOB': heads of beacon labels the gender table did not know."""
+    from voice.german import landmark_phrase
+
+    assert landmark_phrase(label).at == at

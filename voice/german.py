@@ -84,6 +84,10 @@ _LANDMARK_GENDERS: dict[str, Gender] = {
     "kino": "n", "hotel": "n", "rathaus": "n",
     # crossings and ways to them, as beacon labels name them ("am Zebrastreifen Schießtäle")
     "streifen": "m", "anlage": "f", "stele": "f",
+    # more heads of beacon labels ("bei Mensa" was said for "Mensa"): stops, buildings, ways in
+    "mensa": "f", "kantine": "f", "hilfe": "f", "furt": "f", "zelle": "f", "pforte": "f", "passage": "f",
+    "behörde": "f", "verein": "m", "stand": "m", "ständer": "m", "empfang": "m", "schalter": "m",
+    "tunnel": "m", "stuhl": "m", "zob": "m", "bad": "n", "foyer": "n", "häuschen": "n",
 }
 LANDMARK_GENDERS: dict[str, Gender] = {
     **{k: h.gender for k, h in STREET_HEADS.items()},
