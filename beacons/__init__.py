@@ -18,6 +18,9 @@ positioning
 estimators, params
     The estimators in a local metric frame (likelihood grid, weighted
     centroid, proximity) and their settings, ``PositioningParams``.
+scan_offsets
+    What all readings of one scan share (the phone's gain, the direction
+    effect of how it is carried), integrated out in closed form.
 calibration
     ``calibrate(labelled_scans, beacons, ...) -> Calibration``: fits
     tx_power / path-loss exponent / noise / accuracy scales from a survey;

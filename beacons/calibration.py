@@ -37,7 +37,7 @@ from typing import Any, Iterable, Mapping, NamedTuple, Sequence, TextIO
 import numpy as np
 from scipy import sparse
 
-from routing.geo import haversine_m
+from routing.geo import LocalFrame, haversine_m
 
 from .model import PATH_LOSS_EXPONENT_RANGE, TX_POWER_RANGE, Beacon
 from .params import ACCURACY_QUANTILE, PositioningParams
@@ -53,6 +53,8 @@ PER_BEACON_SD_DB = 3.0
 MIN_FIXES_FOR_SCALE = 20
 #: Fewest (spot, beacon) groups with repeated readings to estimate the scan correlation.
 MIN_GROUPS_FOR_CORRELATION = 30
+#: Fewest pairs of readings (of one scan) to measure the direction effect.
+MIN_PAIRS_FOR_ORIENTATION = 500
 #: Folds (grouped by surveyed place) in which the accuracy scales of a radio map are fitted.
 RADIO_MAP_FOLDS = 5
 #: Fewest distinct surveyed places for a radio map.
@@ -96,6 +98,10 @@ class Calibration:
     scan_correlation
         Share of the reading noise common to consecutive scans at one spot,
         when the survey names spots; else None (keep the default).
+    orientation_sd_db
+        Size of the per-scan direction effect (body shadow, antenna; see
+        :mod:`beacons.scan_offsets`) measured in the survey; None when the
+        survey has too few scans with several readings (keep the default).
     surveyed
         Ids of the beacons with readings in the survey.
     n_scans, n_readings
@@ -111,6 +117,7 @@ class Calibration:
     noise_db: float = 6.0
     accuracy_scales: dict[str, float] = field(default_factory=dict)
     scan_correlation: float | None = None
+    orientation_sd_db: float | None = None
     surveyed: tuple[str, ...] = ()
     n_scans: int = 0
     n_readings: int = 0
@@ -145,6 +152,8 @@ class Calibration:
             noise_db=self.noise_db,
             scan_correlation=(base.scan_correlation if self.scan_correlation is None
                               else self.scan_correlation),
+            orientation_sd_db=(base.orientation_sd_db if self.orientation_sd_db is None
+                               else self.orientation_sd_db),
             accuracy_scale_likelihood=s.get("likelihood", base.accuracy_scale_likelihood),
             accuracy_scale_centroid=s.get("centroid", base.accuracy_scale_centroid),
             accuracy_scale_proximity=s.get("proximity", base.accuracy_scale_proximity),
@@ -169,6 +178,8 @@ class Calibration:
                 noise_db=float(data.get("noise_db", 6.0)),
                 accuracy_scales={str(k): float(v) for k, v in (data.get("accuracy_scales") or {}).items()},
                 scan_correlation=None if data.get("scan_correlation") is None else float(data["scan_correlation"]),
+                orientation_sd_db=(None if data.get("orientation_sd_db") is None
+                                   else float(data["orientation_sd_db"])),
                 surveyed=tuple(str(i) for i in data.get("surveyed") or ()),
                 n_scans=int(data.get("n_scans", 0)), n_readings=int(data.get("n_readings", 0)),
                 radio_map=None if rmap is None else RadioMap.from_dict(rmap),
@@ -177,11 +188,25 @@ class Calibration:
             raise CalibrationError(f"not a calibration: {exc}") from None
 
 
-def _collect(samples: Sequence[LabelledScan], index: BeaconIndex, params: PositioningParams):
-    """Flatten the survey into per-reading arrays (scan no., beacon no., rssi, log10 distance)."""
+class _Survey(NamedTuple):
+    """The survey flattened to one row per reading (see :func:`_collect`)."""
+
+    ids: list[str]             # beacon ids, in the order of their numbers
+    n_scans: int
+    scan_of: np.ndarray        # scan number per reading
+    beacon_of: np.ndarray      # beacon number per reading
+    rssi: np.ndarray
+    logd: np.ndarray           # log10 of the 3-D distance to the beacon
+    spot_of: np.ndarray        # spot number per reading, -1 without
+    where: np.ndarray          # (n_scans, 2) lat, lon of each scan
+    bearing: np.ndarray        # (readings, 2) east, north of the 3-D unit vector towards the beacon
+
+
+def _collect(samples: Sequence[LabelledScan], index: BeaconIndex, params: PositioningParams) -> _Survey:
+    """Flatten the survey into per-reading arrays; scans with no usable reading are left out."""
     ids: dict[str, int] = {}
     spots: dict[str, int] = {}
-    scan_of, beacon_of, rssi, logd, spot_of = [], [], [], [], []
+    scan_of, beacon_of, rssi, logd, spot_of, bearing = [], [], [], [], [], []
     where: list[tuple[float, float]] = []
     n_scans = 0
     for sample in samples:
@@ -189,10 +214,11 @@ def _collect(samples: Sequence[LabelledScan], index: BeaconIndex, params: Positi
         pool.add_scan(sample.readings, index, params)
         if not pool.rssi:
             continue
+        frame = LocalFrame(float(sample.lat), float(sample.lon))
         for bid, values in pool.rssi.items():
             b = index[bid]
-            d = float(haversine_m(sample.lat, sample.lon, b.lat, b.lon))
-            d3 = math.sqrt(d * d + params.antenna_height_m**2)
+            east, north = (float(v) for v in frame.to_xy(b.lat, b.lon))
+            d3 = math.sqrt(east * east + north * north + params.antenna_height_m**2)
             j = ids.setdefault(bid, len(ids))
             spot = -1 if sample.spot is None else spots.setdefault(str(sample.spot), len(spots))
             for v in values:
@@ -201,11 +227,12 @@ def _collect(samples: Sequence[LabelledScan], index: BeaconIndex, params: Positi
                 beacon_of.append(j)
                 rssi.append(v)
                 logd.append(math.log10(max(d3, 1e-3)))
+                bearing.append((east / max(d3, 1e-3), north / max(d3, 1e-3)))
         where.append((float(sample.lat), float(sample.lon)))
         n_scans += 1
-    return (list(ids), n_scans, np.array(scan_of, dtype=int), np.array(beacon_of, dtype=int),
-            np.array(rssi, dtype=float), np.array(logd, dtype=float), np.array(spot_of, dtype=int),
-            np.array(where, dtype=float).reshape(-1, 2))
+    return _Survey(list(ids), n_scans, np.array(scan_of, dtype=int), np.array(beacon_of, dtype=int),
+                   np.array(rssi, dtype=float), np.array(logd, dtype=float), np.array(spot_of, dtype=int),
+                   np.array(where, dtype=float).reshape(-1, 2), np.array(bearing, dtype=float).reshape(-1, 2))
 
 
 def _places(latlon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -238,6 +265,49 @@ def _scan_correlation(resid: np.ndarray, spot_of: np.ndarray, beacon_of: np.ndar
     if total <= 0:
         return None
     return float(np.clip(1.0 - within / total, 0.0, 1.0))
+
+
+def _orientation_sd(resid: np.ndarray, scan_of: np.ndarray, beacon_of: np.ndarray, place_of: np.ndarray,
+                    bearing: np.ndarray) -> float | None:
+    """Standard deviation (dB) of the per-scan direction effect, from how readings of one scan co-vary.
+
+    Under the model of :mod:`beacons.scan_offsets` two readings of one scan
+    share ``sd^2 cos(angle between their beacons)`` of covariance. The
+    residuals (the scan's gain already removed, and with it the mean of the
+    scan's directions, so the cosine is taken between directions less that
+    mean) first lose each (place, beacon) pair's mean - a shelf that shadows a beacon at one place is the
+    radio map's business, not a direction effect of the scan - and the
+    products of every pair of readings in a scan are regressed on the
+    cosine; the intercept takes what removing the means leaves behind. The
+    slope is the variance (corrected for the shrinkage of removing a mean of
+    ``n`` readings). None with fewer than ``MIN_PAIRS_FOR_ORIENTATION`` pairs.
+    """
+    # The scan's gain took the mean of its readings, and with it the mean of their directions.
+    per_scan = np.bincount(scan_of)
+    mean_dir = np.column_stack([np.bincount(scan_of, bearing[:, c]) for c in (0, 1)]) / per_scan[:, None]
+    bearing = bearing - mean_dir[scan_of]
+    key = place_of.astype(np.int64) * (int(beacon_of.max()) + 1) + beacon_of
+    _, group, counts = np.unique(key, return_inverse=True, return_counts=True)
+    keep = counts[group] >= 3
+    dev = resid - (np.bincount(group, resid) / counts)[group]
+    rows = np.flatnonzero(keep)
+    order = rows[np.argsort(scan_of[rows], kind="stable")]
+    starts = np.flatnonzero(np.r_[True, np.diff(scan_of[order]) != 0])
+    ends = np.r_[starts[1:], len(order)]
+    products, cosines = [], []
+    for a, b in zip(starts, ends):
+        if b - a < 2:
+            continue
+        idx = order[a:b]
+        j, k = np.triu_indices(len(idx), 1)
+        products.append(dev[idx[j]] * dev[idx[k]])
+        cosines.append(np.sum(bearing[idx[j]] * bearing[idx[k]], axis=1))
+    if not products or sum(len(p) for p in products) < MIN_PAIRS_FOR_ORIENTATION:
+        return None
+    y, x = np.concatenate(products), np.concatenate(cosines)
+    slope = float(np.polyfit(x, y, 1)[0])
+    shrink = float(np.mean(1.0 - 1.0 / counts[group[keep]]))
+    return float(math.sqrt(max(slope / shrink, 0.0)))
 
 
 def _fit_model(n_scans, scan_of, beacon_of, rssi, logd, n_beacons, *, per_beacon, fit_exponent,
@@ -345,7 +415,7 @@ def calibrate(
     params = params or PositioningParams()
     index = beacons if isinstance(beacons, BeaconIndex) else BeaconIndex(beacons)
     samples = list(samples)
-    ids, n_scans, scan_of, beacon_of, rssi, logd, spot_of, where = _collect(samples, index, params)
+    ids, n_scans, scan_of, beacon_of, rssi, logd, spot_of, where, bearing = _collect(samples, index, params)
     if n_scans < 5 or len(rssi) < 20:
         raise CalibrationError(
             f"survey too small: {n_scans} usable scans and {len(rssi)} readings "
@@ -369,9 +439,9 @@ def calibrate(
 
     rmap = None
     rho = _scan_correlation(resid, spot_of, beacon_of)
-    scan_place = None
+    places, scan_place = _places(where)
+    orientation = _orientation_sd(resid, scan_of, beacon_of, scan_place[scan_of], bearing)
     if radio_map:
-        places, scan_place = _places(where)
         if len(places) < MIN_PLACES_FOR_MAP:
             raise CalibrationError(f"a radio map needs at least {MIN_PLACES_FOR_MAP} surveyed places, "
                                    f"the survey has {len(places)}")
@@ -381,7 +451,7 @@ def calibrate(
 
     cal = Calibration(
         tx_power=tx_shared, path_loss_exponent=exponent, tx_power_by_beacon=by_beacon,
-        noise_db=noise, scan_correlation=rho,
+        noise_db=noise, scan_correlation=rho, orientation_sd_db=orientation,
         surveyed=tuple(ids), n_scans=n_scans, n_readings=int(len(rssi)), radio_map=rmap,
     )
     if fit_accuracy:

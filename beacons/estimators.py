@@ -9,7 +9,10 @@ The radio model is the log-distance path-loss law
 
 with ``tx_power`` and ``n`` per beacon, ``h`` the height difference between
 beacon and phone, ``g`` an unknown receiver-gain offset of the phone (shared
-by all readings of one scan) and Gaussian noise in dB.
+by all readings of one scan) and Gaussian noise in dB. A direction effect
+of the scan (body shadow, antenna: beacons on one side louder, on the other
+quieter) is shared too; both are integrated out in closed form
+(:mod:`beacons.scan_offsets`).
 
 Two more pieces of evidence enter the grid posterior when the caller knows
 the registered beacons around the heard ones:
@@ -47,6 +50,7 @@ import numpy as np
 from scipy.special import logsumexp, ndtr, ndtri
 
 from .params import ACCURACY_QUANTILE, PositioningParams
+from .scan_offsets import SharedOffsets, design, integrate, moments, prior_variances
 
 __all__ = [
     "Estimate",
@@ -282,8 +286,11 @@ def likelihood_posterior(
     non-linear least-squares fit (scipy ``least_squares``, robust loss) was
     measured too and was less accurate on real scans.
 
-    The receiver gain ``g`` (Gaussian prior, sd ``gain_sd_db``) is integrated
-    out in closed form; the noise level is a mixture over ``noise_scales``.
+    The offsets every reading of the scan shares - the receiver gain ``g``
+    (Gaussian prior, sd ``gain_sd_db``) and the carrier's orientation
+    (``orientation_sd_db``) - are integrated out in closed form
+    (:mod:`beacons.scan_offsets`); the noise level is a mixture over
+    ``noise_scales``.
 
     Parameters
     ----------
@@ -332,22 +339,11 @@ def likelihood_posterior(
     if correction is not None:
         field_mean, field_var = _field_on_grid(grid, correction)
         resid -= field_mean[:, :m]
-    tau2 = params.gain_sd_db**2
-    terms = []
-    for scale in params.noise_scales:
-        if field_var is None:
-            iv = 1.0 / (noise_sd * scale) ** 2
-            a = resid**2 @ iv
-            b = resid @ iv
-            prec = 1.0 / tau2 + iv.sum()
-            # log N(resid; 1 g, diag(1/iv)) integrated over g ~ N(0, tau2)
-            terms.append(-0.5 * (a - b**2 / prec) - 0.5 * math.log(prec * tau2) + 0.5 * np.log(iv).sum())
-        else:
-            ivc = 1.0 / ((noise_sd[None, :] ** 2 + field_var[:, :m]) * scale**2)   # per cell and beacon
-            a = np.sum(resid**2 * ivc, axis=1)
-            b = np.sum(resid * ivc, axis=1)
-            prec_c = 1.0 / tau2 + ivc.sum(axis=1)
-            terms.append(-0.5 * (a - b**2 / prec_c) - 0.5 * np.log(prec_c * tau2) + 0.5 * np.log(ivc).sum(axis=1))
+    prior_var = prior_variances(params.gain_sd_db, params.orientation_sd_db)
+    columns = design(cells, xy, params.antenna_height_m, params.orientation_sd_db > 0)
+    noise_var = noise_sd**2 if field_var is None else noise_sd[None, :] ** 2 + field_var[:, :m]
+    mom = moments(resid, 1.0 / noise_var, columns)
+    terms = [integrate(mom, prior_var, scale).loglik for scale in params.noise_scales]
     log_post = logsumexp(np.stack(terms), axis=0) - math.log(len(terms)) + log_prior
     if silent is not None and len(silent) and params.negative_evidence:
         # The silence term changes over metres, not cells: evaluate it on a lattice at least
@@ -355,8 +351,9 @@ def likelihood_posterior(
         stride = max(1, int(round(_SILENCE_STEP_M / grid.step)), math.ceil(math.sqrt(len(cells) / _SILENCE_CELLS)))
         iy, ix = _coarse(grid.ny, stride), _coarse(grid.nx, stride)
         at = (iy[:, None] * grid.nx + ix[None, :]).ravel()
-        extra = None if field_mean is None else (field_var[at, :m], field_mean[at, m:], field_var[at, m:])
-        quiet = _log_silence(cells[at], resid[at], noise_sd, len(rssi), silent, params, n_scans, extra)
+        offsets = integrate(mom.at(at), prior_var)
+        field = None if field_mean is None else (field_mean[at, m:], field_var[at, m:])
+        quiet = _log_silence(cells[at], offsets, len(rssi), silent, params, n_scans, field)
         log_post = log_post + _upsample(quiet.reshape(len(iy), len(ix)), iy, ix, grid.ny, grid.nx)
     if not np.all(np.isfinite(log_post)):
         return None
@@ -370,35 +367,33 @@ def likelihood_posterior(
     return Posterior(mean=mean, cov=cov)
 
 
-def _log_silence(cells: np.ndarray, resid: np.ndarray, noise_sd: np.ndarray, n_heard: int, silent: Silent,
+def _log_silence(cells: np.ndarray, offsets: SharedOffsets, n_heard: int, silent: Silent,
                  params: PositioningParams, n_scans: int,
-                 field: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                 field: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Log-likelihood per cell of hearing the ``n_heard`` beacons and none of ``silent``.
 
-    At each cell the phone's gain is estimated from the heard readings
-    (its conditional mean, with the remaining uncertainty added to the
-    spread); a silent beacon would then have been reported with probability
-    ``q * Phi((predicted rssi - sensitivity) / sd)``. The scan's detection
-    rate ``q`` is integrated out over ``detection_rates`` (uniform prior);
-    each heard beacon contributes a factor ``q``. ``field`` (a radio map):
-    the variance of the heard beacons' residuals, and the residual and its
-    variance of the silent ones, per cell.
+    At each cell the scan's shared offsets (gain, orientation) are estimated
+    from the heard readings (``offsets``: their conditional mean, with the
+    remaining uncertainty added to the spread); a silent beacon would then
+    have been reported with probability ``q * Phi((predicted rssi -
+    sensitivity) / sd)``. The scan's detection rate ``q`` is integrated out
+    over ``detection_rates`` (uniform prior); each heard beacon contributes a
+    factor ``q``. ``field`` (a radio map): the residual of the silent beacons
+    and its variance, per cell.
     """
     loud = _expected_on_grid(cells, silent.xy, silent.tx_power, silent.exponent, params.antenna_height_m)
-    if field is None:
-        iv = 1.0 / noise_sd**2
-        prec = 1.0 / params.gain_sd_db**2 + iv.sum()
-        gain = (resid @ iv) / prec                                # conditional mean of g per cell
-        spread = math.sqrt(params.noise_db**2 + 1.0 / prec)
-    else:
-        heard_var, silent_mean, silent_var = field
-        ivc = 1.0 / (noise_sd[None, :] ** 2 + heard_var)
-        prec_c = 1.0 / params.gain_sd_db**2 + ivc.sum(axis=1)
-        gain = np.sum(resid * ivc, axis=1) / prec_c
+    cols = [np.ones_like(loud)] + design(cells, silent.xy, params.antenna_height_m, params.orientation_sd_db > 0)
+    var = np.full_like(loud, params.noise_db**2)
+    for a, col_a in enumerate(cols):
+        loud += offsets.mean[:, a:a + 1] * col_a
+        for b, col_b in enumerate(cols):
+            var += offsets.cov[:, a, b][:, None] * col_a * col_b
+    if field is not None:
+        silent_mean, silent_var = field
         loud += silent_mean
-        spread = np.sqrt(params.noise_db**2 + (1.0 / prec_c)[:, None] + silent_var)
-    loud += gain[:, None] - params.sensitivity_dbm
-    loud /= spread
+        var += silent_var
+    loud -= params.sensitivity_dbm
+    loud /= np.sqrt(var)
     p_above = ndtr(loud)
     terms = []
     for q in params.detection_rates:

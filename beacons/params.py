@@ -39,6 +39,19 @@ class PositioningParams:
         Phones differ in receiver gain by up to ~20 dB. A per-scan offset with
         this prior standard deviation is integrated out, so positions rest on
         RSSI *differences* and need no per-phone calibration.
+    orientation_sd_db
+        How the phone is carried makes beacons on one side louder and those
+        on the other quieter (the body shadows what is behind it, the antenna
+        favours some directions). Per scan, a shift ``a cos b + c sin b`` in
+        the bearing ``b`` of each beacon, with unknown ``a, c`` of this
+        standard deviation, is integrated out (:mod:`beacons.scan_offsets`);
+        0 disables. A calibration survey measures it (UJI library zone:
+        2.8-3.1 dB). The default is smaller than such measurements on
+        purpose: a shift of the position changes the readings in much the
+        same pattern, so without a calibrated model a large direction term
+        also explains away position information (uncalibrated on the UJI
+        scans, 3+ beacons: 1.67 m without, 1.65 m at 1.5-2 dB, 1.75 m at
+        3.5 dB).
     antenna_height_m
         Vertical distance between beacon and phone; it keeps the model finite
         when standing under a beacon.
@@ -49,6 +62,11 @@ class PositioningParams:
     grid_step_m, max_grid_cells
         Resolution of the likelihood grid; the step grows for large boxes so
         that a scan never costs more than ``max_grid_cells`` cells.
+    max_spread_m
+        Beacons heard in one scan lie within radio range of one phone: a
+        reading of a beacon farther than this from the group the others form
+        is ignored as "too far from the other beacons heard" (a beacon
+        registered at the wrong place must not pull the fix towards it).
     max_beacons
         Only the strongest readings are used (weak ones add little and cost time).
     min_beacons_likelihood
@@ -128,11 +146,13 @@ class PositioningParams:
     noise_db: float = 6.0
     noise_scales: tuple[float, ...] = (2.0 / 3.0, 1.0, 1.5)
     gain_sd_db: float = 10.0
+    orientation_sd_db: float = 2.0
     antenna_height_m: float = 1.0
     prior_edge_m: float = 1.0
     grid_step_m: float = 0.25
     max_grid_cells: int = 40_000
     max_beacons: int = 16
+    max_spread_m: float = 200.0
     min_beacons_likelihood: int = 3
     centroid_k: int = 6
     centroid_exponent_db: float = 20.0
@@ -159,12 +179,12 @@ class PositioningParams:
         for name in (
             "noise_db", "gain_sd_db", "grid_step_m", "centroid_exponent_db", "gps_gate",
             "accuracy_scale_likelihood", "accuracy_scale_centroid", "accuracy_scale_proximity",
-            "accuracy_scale_combined", "area_edge_m", "area_grid_step_m",
+            "accuracy_scale_combined", "area_edge_m", "area_grid_step_m", "max_spread_m",
         ):
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
                 problems.append(f"{name} must be > 0")
-        for name in ("antenna_height_m", "prior_edge_m", "proximity_margin_m", "min_accuracy_m",
+        for name in ("antenna_height_m", "orientation_sd_db", "prior_edge_m", "proximity_margin_m", "min_accuracy_m",
                      "neighbour_radius_m"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):

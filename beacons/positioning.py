@@ -122,7 +122,8 @@ class Fix:
     used : tuple of str
         Canonical ids of the beacons that entered the estimate.
     ignored : tuple of Skipped
-        Well-formed readings of unknown, inactive or other-level beacons.
+        Well-formed readings of unknown, inactive or other-level beacons, and of
+        beacons too far from the others heard (``max_spread_m``).
     rejected : tuple of Skipped
         Malformed readings (bad id, implausible or non-numeric RSSI) and a bad GPS fix.
     nearest_beacon_id : str or None
@@ -314,7 +315,7 @@ class _BeaconFix(NamedTuple):
     frame: LocalFrame
     used: list[str]
     level: float | None
-    other_level: list[Skipped]
+    set_aside: list[Skipped]
     nearest: str
     nearest_m: float
 
@@ -330,6 +331,25 @@ class _Correction(NamedTuple):
         return self.radio_map.predict(self.frame, cells, self.columns)
 
 
+def _heard_together(ids: list[str], index: BeaconIndex, spread_m: float) -> np.ndarray:
+    """Which of ``ids`` (strongest first) belong to the group the phone is in: a mask.
+
+    One scan cannot hear beacons kilometres apart; when it seems to, a
+    beacon is registered at the wrong place (or its id was reused), and
+    averaging its position in would put the fix between the two. The group
+    kept is the beacon with the most others within ``spread_m`` (ties: the
+    strongest) and those others.
+    """
+    if len(ids) < 2:
+        return np.ones(len(ids), dtype=bool)
+    frame = LocalFrame(index[ids[0]].lat, index[ids[0]].lon)
+    x, y = frame.to_xy(np.array([index[i].lat for i in ids]), np.array([index[i].lon for i in ids]))
+    xy = np.column_stack([np.asarray(x, dtype=float), np.asarray(y, dtype=float)])
+    near = np.sum((xy[:, None, :] - xy[None, :, :]) ** 2, axis=2) <= spread_m**2
+    centre = int(np.argmax(near.sum(axis=1)))      # argmax takes the first, i.e. the strongest, of ties
+    return near[centre]
+
+
 def _beacon_fix(pool: _Pool, index: BeaconIndex, params: PositioningParams, n_scans: int = 1,
                 radio_map: RadioMap | None = None) -> _BeaconFix:
     """Pick the estimator by what was heard and run it on the pooled readings."""
@@ -342,12 +362,18 @@ def _beacon_fix(pool: _Pool, index: BeaconIndex, params: PositioningParams, n_sc
 
     # One level per fix: that of the strongest reading; beacons without level go anywhere.
     level = index[ids[0]].level
-    other_level: list[Skipped] = []
+    set_aside: list[Skipped] = []
     if level is not None:
         keep = [index[i].level is None or index[i].level == level for i in ids]
-        other_level = [Skipped(i, "other level") for i, k in zip(ids, keep) if not k]
+        set_aside = [Skipped(i, "other level") for i, k in zip(ids, keep) if not k]
         ids = [i for i, k in zip(ids, keep) if k]
         mean_rssi, counts = mean_rssi[keep], counts[keep]
+
+    keep = _heard_together(ids, index, params.max_spread_m)
+    set_aside += [Skipped(i, f"too far from the other beacons heard (over {params.max_spread_m:g} m)")
+                    for i, k in zip(ids, keep) if not k]
+    ids = [i for i, k in zip(ids, keep) if k]
+    mean_rssi, counts = mean_rssi[keep], counts[keep]
 
     ids = ids[: params.max_beacons]
     mean_rssi, counts = mean_rssi[: params.max_beacons], counts[: params.max_beacons]
@@ -394,7 +420,7 @@ def _beacon_fix(pool: _Pool, index: BeaconIndex, params: PositioningParams, n_sc
         dists = np.hypot(xy[:, 0] - est.x, xy[:, 1] - est.y)
         k = int(np.argmin(dists))
         nearest, dist = ids[k], float(dists[k])
-    return _BeaconFix(est, frame, ids, level, other_level, nearest, dist)
+    return _BeaconFix(est, frame, ids, level, set_aside, nearest, dist)
 
 
 def _fuse(est: Estimate, frame: LocalFrame, gps: GpsFix, params: PositioningParams) -> tuple[float, float, float]:
@@ -480,8 +506,8 @@ def locate_many(
         return Fix(gps_fix.lat, gps_fix.lon, gps_fix.accuracy_m, "gps",
                    ignored=tuple(ignored), rejected=tuple(rejected), n_scans=n_scans)
 
-    est, frame, used, level, other_level, nearest, dist = _beacon_fix(pool, index, params, n_scans, radio_map)
-    ignored.extend(other_level)
+    est, frame, used, level, set_aside, nearest, dist = _beacon_fix(pool, index, params, n_scans, radio_map)
+    ignored.extend(set_aside)
     # Averaging shrinks the posterior faster than the error (see accuracy_scale_combined).
     if n_scans > 1:
         est = replace(est, accuracy_m=est.accuracy_m * params.accuracy_scale_combined)

@@ -27,8 +27,12 @@ def registry() -> BeaconIndex:
     return BeaconIndex(beacons)
 
 
-def survey(tx, n, noise_db, n_spots=60, per_spot=3, gain_sd=6.0, seed=0):
-    """Labelled scans at random spots; tx may be a list (per beacon); each scan has a phone gain."""
+def survey(tx, n, noise_db, n_spots=60, per_spot=3, gain_sd=6.0, seed=0, orientation_sd=0.0):
+    """Labelled scans at random spots; tx may be a list (per beacon); each scan has a phone gain.
+
+    ``orientation_sd``: each scan also gets the direction effect of
+    :mod:`beacons.scan_offsets` (``a cos b + c sin b``, a and c of this sd).
+    """
     rng = np.random.default_rng(seed)
     tx = np.broadcast_to(np.asarray(tx, dtype=float), (len(GRID),))
     bxy = np.array(GRID)
@@ -41,6 +45,10 @@ def survey(tx, n, noise_db, n_spots=60, per_spot=3, gain_sd=6.0, seed=0):
             d = np.hypot(bxy[:, 0] - x, bxy[:, 1] - y)
             rssi = expected_rssi(d, tx, n, H) + rng.normal(0, gain_sd) + shared \
                 + rng.normal(0, noise_db * math.sqrt(0.5), len(GRID))
+            if orientation_sd > 0:
+                reach = np.sqrt(d**2 + H**2)
+                a, c = rng.normal(0, orientation_sd, 2)
+                rssi = rssi + (a * (bxy[:, 0] - x) + c * (bxy[:, 1] - y)) / reach
             # No sensitivity cut: censoring of weak readings would bias the fit (see calibrate's notes).
             readings = [(f"b{k}", float(r)) for k, r in enumerate(rssi)]
             out.append(LabelledScan(readings, float(lat), float(lon), spot=f"s{s}"))
@@ -54,6 +62,21 @@ def test_recovers_shared_tx_power_and_exponent():
     assert cal.noise_db == pytest.approx(4.0, abs=0.8)
     assert cal.scan_correlation == pytest.approx(0.5, abs=0.15)
     assert set(cal.surveyed) == {f"b{k}" for k in range(len(GRID))}
+
+
+def test_measures_the_direction_effect_of_each_scan():
+    # Readings of one scan that share a direction move together: the survey measures how much.
+    with_effect = calibrate(survey(-62.0, 2.2, 3.0, n_spots=80, orientation_sd=3.0), registry(), fit_accuracy=False)
+    assert with_effect.orientation_sd_db == pytest.approx(3.0, abs=0.6)
+    without = calibrate(survey(-62.0, 2.2, 3.0, n_spots=80), registry(), fit_accuracy=False)
+    assert without.orientation_sd_db < 1.0
+    assert with_effect.params().orientation_sd_db == with_effect.orientation_sd_db
+
+
+def test_a_small_survey_keeps_the_default_direction_effect():
+    cal = calibrate(survey(-62.0, 2.2, 3.0, n_spots=4, per_spot=3), registry(), fit_accuracy=False)
+    assert cal.orientation_sd_db is None
+    assert cal.params().orientation_sd_db == PositioningParams().orientation_sd_db
 
 
 def test_recovers_per_beacon_tx_power():

@@ -74,7 +74,7 @@ def test_model_range_inverts_expected_rssi():
 
 def test_likelihood_recovers_position_from_clean_scan(registry):
     # With little assumed noise the posterior is tight around the true position.
-    pure = PositioningParams(centroid_blend=0.0, noise_db=1.0)
+    pure = PositioningParams(centroid_blend=0.0, noise_db=1.0, orientation_sd_db=0.0)
     for x, y in [(3.0, 4.0), (9.0, 2.0), (6.5, 10.0)]:
         fix = locate(scan_at(x, y), registry, params=pure)
         assert fix.method == "likelihood"
@@ -375,3 +375,24 @@ def test_one_beacon_heard_is_placed_at_it_unless_registered_neighbours_are_close
     lat, lon = frame.to_latlon(0.0, 0.0)
     from_beacon = float(haversine_m(fix.lat, fix.lon, float(lat), float(lon)))
     assert (from_beacon < 0.01) == at_beacon
+
+
+def test_a_beacon_far_from_the_others_heard_is_set_aside():
+    # A beacon registered in another town (or an id reused) cannot be heard with the plaza's:
+    # the fix stays at the plaza and the reading is reported, not averaged in.
+    far = beacon("far", 2000.0, 0.0)
+    reg = BeaconIndex([beacon(b, *xy) for b, xy in LAYOUT.items()] + [far])
+    scan = scan_at(4.0, 5.0) + [("far", -50.0)]          # heard loudest of all
+    fix = locate(scan, reg)
+    assert err_m(fix, 4.0, 5.0) < 3.0
+    assert "far" not in fix.used
+    assert [s.id for s in fix.ignored] == ["far"]
+    assert "too far from the other beacons heard" in fix.ignored[0].reason
+
+
+def test_of_two_lone_beacons_far_apart_the_strongest_is_kept():
+    reg = BeaconIndex([beacon("a", 0.0, 0.0), beacon("b", 5000.0, 0.0)])
+    fix = locate([("a", -80.0), ("b", -60.0)], reg)
+    assert fix.used == ("b",)
+    assert fix.nearest_beacon_id == "b"
+    assert [s.id for s in fix.ignored] == ["a"]
