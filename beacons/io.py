@@ -306,6 +306,8 @@ def _finish(values: dict[str, Any], errors: list[RowError], where: str, line: in
 
 def parse_geojson(text: str) -> ReadResult:
     """Rows of a GeoJSON FeatureCollection of Points (see the module docstring)."""
+    if not text.strip():
+        raise BeaconFileError("the file is empty: a GeoJSON beacon file must be a FeatureCollection")
     try:
         doc = json.loads(text, parse_constant=_no_constant)
     except ValueError as exc:

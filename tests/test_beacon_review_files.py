@@ -28,3 +28,14 @@ def test_the_build_counts_a_switched_off_beacon_not_as_a_landmark():
               {"id": "c", "active": True, "attached": None}]
     assert _beacon_summary(stored) == "1 of 3 beacons attached as landmarks (1 more attached but switched off)"
     assert _beacon_summary(stored[:1]) == "1 of 1 beacons attached as landmarks"
+
+
+def test_an_empty_geojson_file_says_it_is_empty():
+    """An empty .geojson said 'not valid JSON: Expecting value: line 1 column 1 (char 0)'."""
+    import pytest
+
+    from beacons.io import BeaconFileError
+
+    for text in ("", "\n  \n"):
+        with pytest.raises(BeaconFileError, match="the file is empty"):
+            parse_geojson(text)
