@@ -97,7 +97,7 @@ class PositioningParams:
         (two beacons: ``likelihood``; one: ``proximity`` placed at the
         posterior mean) instead of the weighted centroid / the beacon's
         position. On by default: on the UJI library scans it brings the
-        single-scan error from 2.00 / 3.82 m (mean / p90) to 1.90 / 3.59 m
+        single-scan error from 1.98 / 3.88 m (mean / p90) to 1.88 / 3.58 m
         with accuracy still honest; ``bench/bench_positioning.py`` measures
         both.
     sensitivity_dbm

@@ -23,9 +23,10 @@ overconfident between its points.
 
 Measured on the UJI library zone (``bench/bench_positioning.py``, single
 scans, fitted on one survey campaign and tested on the other, whose places
-are all 2.2-2.4 m from the surveyed ones): fixes from 3+ beacons 1.66 ->
-1.61 m mean error with the map (area-prior configuration: all fixes 1.88 ->
-1.84 m, p90 3.53 -> 3.44 m), accuracy radius still holding ~2/3. The gain is
+are all 2.2-2.4 m from the surveyed ones): fixes from 3+ beacons 1.65 m
+mean error uncalibrated -> 1.59 m with the calibration and the map (all
+fixes 1.88 -> 1.82 m, p90 3.58 -> 3.43 m), accuracy radius still holding
+~2/3. The gain is
 small there because most of the error is scan-to-scan noise, not a fixed
 offset per place (~20 % of the squared error of 3+-beacon fixes). It costs
 about 10-15 ms more per fix.

@@ -25,7 +25,8 @@ negative evidence of silent beacons.
 Calibrations (``beacons.calibration.calibrate``), each scored only on scans
 it was not fitted on:
 
-- ``model``: tx power, path-loss exponent, noise and accuracy scales;
+- ``model``: tx power, path-loss exponent, noise, the size of the direction
+  effect of a scan (:mod:`beacons.scan_offsets`) and accuracy scales;
 - ``radio map``: the same plus a :class:`beacons.radiomap.RadioMap` (where
   the model is wrong, per beacon, learnt over the surveyed places).
 
@@ -349,8 +350,10 @@ def _calibrated(params: PositioningParams, size: int, per_beacon: bool, radio_ma
     cal_params = cal.params(params)
     scales = ", ".join(f"{k} {v:.2f}" for k, v in sorted(cal.accuracy_scales.items()))
     rho = "-" if cal.scan_correlation is None else f"{cal.scan_correlation:.2f}"
+    turn = "-" if cal.orientation_sd_db is None else f"{cal.orientation_sd_db:.1f} dB"
     about = (f"    {name}: tx_power {cal.tx_power:.1f} dBm, n {cal.path_loss_exponent:.2f}, "
-             f"noise {cal.noise_db:.1f} dB, scan correlation {rho}, accuracy scales: {scales}")
+             f"noise {cal.noise_db:.1f} dB, direction effect {turn}, scan correlation {rho}, "
+             f"accuracy scales: {scales}")
     rmap = cal.radio_map
     if rmap is not None:
         about += (f"; map: length {rmap.length_m:g} m, size {rmap.signal_db:g} dB, "
