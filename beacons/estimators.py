@@ -50,7 +50,7 @@ import numpy as np
 from scipy.special import logsumexp, ndtr, ndtri
 
 from .params import ACCURACY_QUANTILE, PositioningParams
-from .scan_offsets import SharedOffsets, design, integrate, moments, prior_variances
+from .scan_offsets import SharedOffsets, integrate, moments, prior_variances, towards
 
 __all__ = [
     "Estimate",
@@ -171,18 +171,23 @@ def range_from_rssi(rssi, tx_power, exponent, height_m: float = 0.0):
 
 
 def _expected_on_grid(cells: np.ndarray, xy: np.ndarray, tx_power: np.ndarray, exponent: np.ndarray,
-                      height_m: float) -> np.ndarray:
-    """:func:`expected_rssi` of each beacon (columns) at each cell (rows), without square roots."""
-    dx = cells[:, 0:1] - xy[None, :, 0]
-    dy = cells[:, 1:2] - xy[None, :, 1]
+                      height_m: float, orientation: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
+    """:func:`expected_rssi` of each beacon (columns) at each cell (rows), and the shared offsets' design.
+
+    The design (:func:`beacons.scan_offsets.design`) reuses the offsets and
+    distances computed here: on the grid they are a good part of the cost.
+    """
+    dx = xy[None, :, 0] - cells[:, 0:1]
+    dy = xy[None, :, 1] - cells[:, 1:2]
     d2 = dx * dx
     d2 += dy * dy
     d2 += height_m**2
     np.maximum(d2, 1e-6, out=d2)
+    columns = towards(dx, dy, d2) if orientation else []
     out = np.log10(d2)
     out *= -5.0 * exponent[None, :]
     out += tx_power[None, :]
-    return out
+    return out, columns
 
 
 class _Grid(NamedTuple):
@@ -333,14 +338,15 @@ def likelihood_posterior(
         else:
             log_prior = np.zeros(len(cells))
 
-    resid = rssi[None, :] - _expected_on_grid(cells, xy, tx_power, exponent, params.antenna_height_m)
+    expected, columns = _expected_on_grid(cells, xy, tx_power, exponent, params.antenna_height_m,
+                                          params.orientation_sd_db > 0)
+    resid = rssi[None, :] - expected
     m = len(rssi)
     field_mean = field_var = None
     if correction is not None:
         field_mean, field_var = _field_on_grid(grid, correction)
         resid -= field_mean[:, :m]
     prior_var = prior_variances(params.gain_sd_db, params.orientation_sd_db)
-    columns = design(cells, xy, params.antenna_height_m, params.orientation_sd_db > 0)
     noise_var = noise_sd**2 if field_var is None else noise_sd[None, :] ** 2 + field_var[:, :m]
     mom = moments(resid, 1.0 / noise_var, columns)
     terms = [integrate(mom, prior_var, scale).loglik for scale in params.noise_scales]
@@ -351,7 +357,7 @@ def likelihood_posterior(
         stride = max(1, int(round(_SILENCE_STEP_M / grid.step)), math.ceil(math.sqrt(len(cells) / _SILENCE_CELLS)))
         iy, ix = _coarse(grid.ny, stride), _coarse(grid.nx, stride)
         at = (iy[:, None] * grid.nx + ix[None, :]).ravel()
-        offsets = integrate(mom.at(at), prior_var)
+        offsets = integrate(mom.at(at), prior_var, with_cov=True)
         field = None if field_mean is None else (field_mean[at, m:], field_var[at, m:])
         quiet = _log_silence(cells[at], offsets, len(rssi), silent, params, n_scans, field)
         log_post = log_post + _upsample(quiet.reshape(len(iy), len(ix)), iy, ix, grid.ny, grid.nx)
@@ -381,13 +387,18 @@ def _log_silence(cells: np.ndarray, offsets: SharedOffsets, n_heard: int, silent
     factor ``q``. ``field`` (a radio map): the residual of the silent beacons
     and its variance, per cell.
     """
-    loud = _expected_on_grid(cells, silent.xy, silent.tx_power, silent.exponent, params.antenna_height_m)
-    cols = [np.ones_like(loud)] + design(cells, silent.xy, params.antenna_height_m, params.orientation_sd_db > 0)
+    loud, directions = _expected_on_grid(cells, silent.xy, silent.tx_power, silent.exponent,
+                                         params.antenna_height_m, params.orientation_sd_db > 0)
+    cols = [None] + directions
     var = np.full_like(loud, params.noise_db**2)
-    for a, col_a in enumerate(cols):
-        loud += offsets.mean[:, a:a + 1] * col_a
-        for b, col_b in enumerate(cols):
-            var += offsets.cov[:, a, b][:, None] * col_a * col_b
+    for a, col_a in enumerate(cols):                # x^T mean and x^T cov x, the gain's column being 1
+        loud += offsets.mean[:, a:a + 1] * (1.0 if col_a is None else col_a)
+        for b in range(a, len(cols)):
+            term = offsets.cov[:, a, b][:, None] * (2.0 if b > a else 1.0)
+            for col in (col_a, cols[b]):
+                if col is not None:
+                    term = term * col
+            var += term
     if field is not None:
         silent_mean, silent_var = field
         loud += silent_mean

@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["Moments", "SharedOffsets", "design", "integrate", "moments", "prior_variances"]
+__all__ = ["Moments", "SharedOffsets", "design", "integrate", "moments", "prior_variances", "towards"]
 
 
 def prior_variances(gain_sd_db: float, orientation_sd_db: float) -> np.ndarray:
@@ -51,8 +51,13 @@ def design(cells: np.ndarray, xy: np.ndarray, height_m: float, orientation: bool
         return []
     dx = xy[None, :, 0] - cells[:, 0:1]
     dy = xy[None, :, 1] - cells[:, 1:2]
-    inv_reach = 1.0 / np.maximum(np.sqrt(dx * dx + dy * dy + height_m**2), 1e-6)
-    return [dx * inv_reach, dy * inv_reach]
+    return towards(dx, dy, np.maximum(dx * dx + dy * dy + height_m**2, 1e-6))
+
+
+def towards(dx: np.ndarray, dy: np.ndarray, d2: np.ndarray) -> list[np.ndarray]:
+    """The orientation columns of :func:`design` from offsets cell -> beacon and squared 3-D distances."""
+    inv = 1.0 / np.sqrt(d2)
+    return [dx * inv, dy * inv]
 
 
 class Moments(NamedTuple):
@@ -106,43 +111,52 @@ class SharedOffsets(NamedTuple):
     cov: np.ndarray
 
 
-def integrate(mom: Moments, prior_var: np.ndarray, scale: float = 1.0) -> SharedOffsets:
+def integrate(mom: Moments, prior_var: np.ndarray, scale: float = 1.0, with_cov: bool = False) -> SharedOffsets:
     """``log N(r; 0, s^2 D + X diag(prior_var) X^T)`` per cell, up to a constant, with ``s = scale``.
 
     The constant left out (``-m/2 log 2 pi``) is the same for every cell and
     noise level, so posteriors and mixtures over noise levels are unaffected.
-    The k x k algebra is in closed form: ``einsum`` and batched LAPACK are
-    several times slower at k <= 3.
+    The offsets' conditional covariance only ``with_cov`` (else None). The
+    k x k algebra is written out: ``einsum`` and batched LAPACK are several
+    times slower at k <= 3.
     """
     f = 1.0 / scale**2
     s = mom.xtwx * f
     idx = np.arange(s.shape[1])
     s[:, idx, idx] += 1.0 / prior_var
     u = mom.xtwr * f
-    cov, log_det_s = _inverse_spd(s)
-    mean = np.einsum("nkl,nl->nk", cov, u)
+    mean, log_det_s, cov = _solve_spd(s, u, with_cov)
     quad = mom.rtwr * f - np.einsum("nk,nk->n", u, mean)
     log_det_noise = mom.log_det_noise + 2.0 * mom.m * np.log(scale)
     loglik = -0.5 * (quad + log_det_s + float(np.sum(np.log(prior_var))) + log_det_noise)
     return SharedOffsets(loglik, mean, cov)
 
 
-def _inverse_spd(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Inverse and log-determinant of symmetric positive-definite (n, k, k) matrices, k <= 3 in closed form."""
+def _solve_spd(s: np.ndarray, u: np.ndarray, with_cov: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``s^-1 u``, ``log |s|`` and (``with_cov``) ``s^-1`` for symmetric positive-definite (n, k, k) ``s``."""
     k = s.shape[1]
     if k == 1:
-        return 1.0 / s, np.log(s[:, 0, 0])
+        return u / s[:, 0], np.log(s[:, 0, 0]), (1.0 / s if with_cov else None)
     if k != 3:
-        return np.linalg.inv(s), np.linalg.slogdet(s)[1]
+        inv = np.linalg.inv(s)
+        return np.einsum("nkl,nl->nk", inv, u), np.linalg.slogdet(s)[1], (inv if with_cov else None)
     a, b, c = s[:, 0, 0], s[:, 0, 1], s[:, 0, 2]
     d, e, f = s[:, 1, 1], s[:, 1, 2], s[:, 2, 2]
-    c00 = d * f - e * e
+    c00 = d * f - e * e        # the adjugate, symmetric
     c01 = c * e - b * f
     c02 = b * e - c * d
     c11 = a * f - c * c
     c12 = b * c - a * e
     c22 = a * d - b * b
     det = a * c00 + b * c01 + c * c02
-    adj = np.stack([np.stack([c00, c01, c02], axis=1), np.stack([c01, c11, c12], axis=1),
-                    np.stack([c02, c12, c22], axis=1)], axis=1)
-    return adj / det[:, None, None], np.log(det)
+    u0, u1, u2 = u[:, 0], u[:, 1], u[:, 2]
+    mean = np.empty_like(u)
+    mean[:, 0] = (c00 * u0 + c01 * u1 + c02 * u2) / det
+    mean[:, 1] = (c01 * u0 + c11 * u1 + c12 * u2) / det
+    mean[:, 2] = (c02 * u0 + c12 * u1 + c22 * u2) / det
+    cov = None
+    if with_cov:
+        cov = np.empty_like(s)
+        for (i, j), cij in {(0, 0): c00, (0, 1): c01, (0, 2): c02, (1, 1): c11, (1, 2): c12, (2, 2): c22}.items():
+            cov[:, i, j] = cov[:, j, i] = cij / det
+    return mean, np.log(det), cov

@@ -63,7 +63,7 @@ def test_conditional_offsets_are_the_gaussian_posterior():
     noise_var = np.full(len(BEACONS), 25.0)
     cols = design(CELLS, BEACONS, 1.0, True)
     prior_var = prior_variances(10.0, 3.0)
-    got = integrate(moments(resid, 1.0 / noise_var, cols), prior_var)
+    got = integrate(moments(resid, 1.0 / noise_var, cols), prior_var, with_cov=True)
     for c in range(len(CELLS)):
         x = np.column_stack([np.ones(len(BEACONS))] + [col[c] for col in cols])
         lam = np.diag(prior_var)
