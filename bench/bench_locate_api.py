@@ -79,7 +79,7 @@ def main() -> None:
                                         + float(rng.normal(0, 4)), 1)} for b in ranked], at
 
     print(f"{args.grid}x{args.grid} beacons {args.spacing:g} m apart on the demo map; {args.n} requests per kind")
-    kinds = [("proximity (1 beacon)", 1, False), ("centroid (2)", 2, False), ("likelihood (4)", 4, False),
+    kinds = [("proximity (1 beacon)", 1, False), ("likelihood (2)", 2, False), ("likelihood (4)", 4, False),
              ("likelihood (8)", 8, False), ("likelihood (16)", 16, False), ("likelihood+gps (8)", 8, True),
              ("gps only", 0, True)]
     for name, k, with_gps in kinds:
