@@ -273,14 +273,15 @@ def _orientation_sd(resid: np.ndarray, scan_of: np.ndarray, beacon_of: np.ndarra
 
     Under the model of :mod:`beacons.scan_offsets` two readings of one scan
     share ``sd^2 cos(angle between their beacons)`` of covariance. The
-    residuals (the scan's gain already removed, and with it the mean of the
-    scan's directions, so the cosine is taken between directions less that
-    mean) first lose each (place, beacon) pair's mean - a shelf that shadows a beacon at one place is the
-    radio map's business, not a direction effect of the scan - and the
-    products of every pair of readings in a scan are regressed on the
-    cosine; the intercept takes what removing the means leaves behind. The
-    slope is the variance (corrected for the shrinkage of removing a mean of
-    ``n`` readings). None with fewer than ``MIN_PAIRS_FOR_ORIENTATION`` pairs.
+    residuals have the scan's gain removed already, and with it the mean of
+    the scan's directions: the cosine is taken between directions less that
+    mean. They first lose each (place, beacon) pair's mean - a shelf that
+    shadows a beacon at one place is the radio map's business, not a
+    direction effect of the scan - and the products of every pair of
+    readings in a scan are regressed on the cosine; the intercept takes what
+    removing the means leaves behind. The slope is the variance (corrected
+    for the shrinkage of removing a mean of ``n`` readings). None with fewer
+    than ``MIN_PAIRS_FOR_ORIENTATION`` pairs.
     """
     # The scan's gain took the mean of its readings, and with it the mean of their directions.
     per_scan = np.bincount(scan_of)
