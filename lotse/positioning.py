@@ -31,7 +31,7 @@ DEFAULT_ACCURACY_M = 10.0
 class Position:
     lat: float
     lon: float
-    accuracy_m: float
+    accuracy_m: float | None   # None only where a request gave a GPS fix without accuracy (/whereami)
     method: str  # gps, or what the beacon locator says (likelihood+gps, proximity, ...)
 
 

@@ -19,6 +19,7 @@ from lotse.api import schemas
 from lotse.api import session_schemas as S
 from lotse.api.spec import documented, validated_json
 from lotse.orientation_text import around_text, beacon_sentence, thing_label, whereami_text
+from lotse.positioning import DEFAULT_ACCURACY_M, Position, position_of
 from lotse.problems import Problem
 from lotse.sessions import sessions
 
@@ -84,8 +85,10 @@ def _where(lat: float, lon: float, accuracy: float | None, heading: float | None
 @bp.post("/whereami")
 @documented(
     "Where am I: street, side, next junction, nearest stop",
-    description="The side of the street is said only when the map (sidewalk on one side) or the fix's offset "
-                "from the centreline (beyond its accuracy) shows it; otherwise it is unknown.",
+    description="At a GPS fix (lat, lon), or where a BLE scan (beacons, with or without GPS) places the walker "
+                "as POST /api/v1/locate does; `position` says which. The side of the street is said only when "
+                "the map (sidewalk on one side) or the fix's offset from the centreline (beyond its accuracy) "
+                "shows it; otherwise it is unknown.",
     request_schema=S.WHEREAMI_REQUEST,
     responses={200: ("Where the position is, with spoken text", S.WHEREAMI_ANSWER),
                422: ("Invalid request", schemas.PROBLEM)},
@@ -93,8 +96,21 @@ def _where(lat: float, lon: float, accuracy: float | None, heading: float | None
 )
 def whereami():
     body = validated_json(S.WHEREAMI_REQUEST)
-    return jsonify(_where(body["lat"], body["lon"], body.get("accuracy_m"), body.get("heading"),
-                          body.get("lang", "de"), body.get("directions", "clock")))
+    at = _position(body)
+    answer = _where(at.lat, at.lon, at.accuracy_m, body.get("heading"), body.get("lang", "de"),
+                    body.get("directions", "clock"))
+    return jsonify(dict(answer, position=asdict(at)))
+
+
+def _position(body: dict[str, Any]) -> Position:
+    """The position a request is about: its GPS fix as given, or located from its BLE scan (and GPS)."""
+    if not body.get("beacons"):
+        return Position(float(body["lat"]), float(body["lon"]), body.get("accuracy_m"), "gps")
+    gps = None
+    if "lat" in body:
+        gps = {"lat": body["lat"], "lon": body["lon"], "accuracy_m": body.get("accuracy_m") or DEFAULT_ACCURACY_M}
+    fix = position_of({"beacons": body["beacons"], **(gps or {})})
+    return replace(fix, accuracy_m=round(fix.accuracy_m, 1))
 
 
 @bp.route("/sessions/<session_id>/whereami", methods=["GET", "POST"])
@@ -132,7 +148,8 @@ def session_whereami(session_id: str):
 @documented(
     "What is around me: places, stops and crossings within a radius",
     description="Each with distance and clock-face direction relative to the heading (compass direction without "
-                "heading). Radius 50 m by default, at most 300 m.",
+                "heading). Radius 50 m by default, at most 300 m. The position is a GPS fix (lat, lon) or "
+                "located from a BLE scan (beacons) as by POST /api/v1/locate.",
     request_schema=S.AROUND_REQUEST,
     responses={200: ("Things nearby, nearest first, with spoken text", S.AROUND_ANSWER),
                422: ("Invalid request", schemas.PROBLEM)},
@@ -141,9 +158,11 @@ def session_whereami(session_id: str):
 def around():
     body = validated_json(S.AROUND_REQUEST)
     lang, radius = body.get("lang", "de"), float(body.get("radius_m", 50.0))
-    items = _orientation().around(body["lat"], body["lon"], body.get("heading"), radius)
+    at = _position(body)
+    items = _orientation().around(at.lat, at.lon, body.get("heading"), radius)
     return jsonify({
         "radius_m": radius,
         "items": [dict(asdict(t), label=thing_label(t, lang)) for t in items],
         "text": around_text(items, radius, lang, body.get("directions", "clock")),
+        "position": asdict(at),
     })

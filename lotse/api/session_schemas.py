@@ -178,13 +178,19 @@ LANG = {"enum": ["de", "en"], "default": "de"}
 DIRECTIONS = {"enum": ["clock", "relative"], "default": "clock",
               "description": "say directions as clock face (with heading) or left/right"}
 
+#: Where the walker is, for /whereami and /around: a GPS fix, a BLE scan, or both (located as /locate does).
+_WHERE = {"lat": schemas.LAT, "lon": schemas.LON,
+          "accuracy_m": {"type": "number", "minimum": 0, "maximum": 5000},
+          "beacons": {"type": "array", "minItems": 1, "maxItems": 100, "items": BEACON_READING,
+                      "description": "a BLE scan; with lat/lon both are fused as by POST /api/v1/locate"}}
+_WHERE_RULES = {"dependentRequired": {"lat": ["lon"], "lon": ["lat"]},
+                "anyOf": [{"required": ["lat", "lon"]}, {"required": ["beacons"]}]}
+
 WHEREAMI_REQUEST = {
     "type": "object",
-    "required": ["lat", "lon"],
     "additionalProperties": False,
-    "properties": {"lat": schemas.LAT, "lon": schemas.LON,
-                   "accuracy_m": {"type": "number", "minimum": 0, "maximum": 5000},
-                   "heading": HEADING, "lang": LANG, "directions": DIRECTIONS},
+    **_WHERE_RULES,
+    "properties": {**_WHERE, "heading": HEADING, "lang": LANG, "directions": DIRECTIONS},
 }
 
 SESSION_WHEREAMI_REQUEST = {
@@ -192,14 +198,14 @@ SESSION_WHEREAMI_REQUEST = {
     "additionalProperties": False,
     "dependentRequired": {"lat": ["lon"], "lon": ["lat"]},
     "description": "Optional: a position (else the session's last fix) and language (else the session's).",
-    "properties": WHEREAMI_REQUEST["properties"],
+    "properties": {k: v for k, v in WHEREAMI_REQUEST["properties"].items() if k != "beacons"},
 }
 
 AROUND_REQUEST = {
     "type": "object",
-    "required": ["lat", "lon"],
     "additionalProperties": False,
-    "properties": {"lat": schemas.LAT, "lon": schemas.LON, "heading": HEADING,
+    **_WHERE_RULES,
+    "properties": {**_WHERE, "heading": HEADING,
                    "radius_m": {"type": "number", "exclusiveMinimum": 0, "maximum": 300, "default": 50},
                    "lang": LANG, "directions": DIRECTIONS},
 }
@@ -219,6 +225,12 @@ THING = {
     },
 }
 
+POSITION_USED = {
+    "type": "object",
+    "description": "the position answered for: lat, lon, accuracy_m and method (gps, or the beacon method "
+                   "of POST /api/v1/locate when beacons were sent)",
+}
+
 WHEREAMI_ANSWER = {
     "type": "object",
     "required": ["text", "street", "junction", "stop"],
@@ -233,6 +245,7 @@ WHEREAMI_ANSWER = {
         "beacon": {"type": ["object", "null"], "description": "the nearest active beacon within 100 m: id, label, "
                    "kind, lat, lon, distance_m, bearing, clock"},
         "route": {"type": "object", "description": "session: progress on the route"},
+        "position": POSITION_USED,
     },
 }
 
@@ -240,5 +253,5 @@ AROUND_ANSWER = {
     "type": "object",
     "required": ["items", "text", "radius_m"],
     "properties": {"items": {"type": "array", "items": THING}, "text": {"type": "string"},
-                   "radius_m": {"type": "number"}},
+                   "radius_m": {"type": "number"}, "position": POSITION_USED},
 }
