@@ -131,6 +131,9 @@ class BeaconRegistry:
         entries = dict(self._graph())
         for beacon, bookkeeping in registered:
             entries[beacon.id] = Entry(beacon, "registry", self._attach(beacon), bookkeeping)
+        # Only positions of registered beacons stay cached: moved or deleted ones would pile up for ever.
+        where = {(beacon.lat, beacon.lon) for beacon, _ in registered}
+        self._attached = {k: v for k, v in self._attached.items() if k in where}
         entries = dict(sorted(entries.items()))
         index = BeaconIndex(e.beacon for e in entries.values())
         params, radio_map = PositioningParams(), None

@@ -416,3 +416,19 @@ def test_a_guidance_session_takes_positions_from_beacons_only(client, square):
     assert unknown.status_code == 422
     assert "unknown" in unknown.get_json()["detail"] or "no usable" in unknown.get_json()["detail"]
     assert client.delete(f"/api/v1/sessions/{sid}").status_code == 204
+
+
+def test_the_attachment_cache_keeps_only_registered_positions(app, client, keyring):
+    # Each moved or deleted beacon left its attachment cached for the life of the process.
+    registry = app.extensions["lotse.beacons"]
+    bid = "test:cache"
+    post(client, keyring, beacon_body(bid, 0, 60))
+    for y in (61, 62, 63):
+        moved = beacon_body(bid, 0, y)
+        assert client.put(f"/api/v1/beacons/{bid}", json={k: v for k, v in moved.items() if k != "id"},
+                          headers=auth(keyring["staff"])).status_code == 200
+        registry.current()
+    assert client.delete(f"/api/v1/beacons/{bid}", headers=auth(keyring["staff"])).status_code == 204
+    state = registry.current()
+    registered = {(e.beacon.lat, e.beacon.lon) for e in state.entries.values() if e.source == "registry"}
+    assert set(registry._attached) <= registered
