@@ -19,7 +19,7 @@ from routing.obstacles import KINDS, SEVERITIES, ObstacleError
 from lotse.api import params
 from lotse.api import staff_schemas as S
 from lotse.api.schemas import PROBLEM
-from lotse.api.spec import documented, validated_json
+from lotse.api.spec import documented, json_body, validate
 from lotse.auth import require_role
 from lotse.db import get_db
 from lotse.models import ObstacleRow
@@ -47,6 +47,32 @@ def feature(row: ObstacleRow, now: datetime | None = None) -> dict[str, Any]:
     props.update({k: record[k] for k in ("revision", "created_at", "created_by", "updated_at", "updated_by")})
     props["affected"] = get_service().affected(obstacle)
     return {"type": "Feature", "id": row.id, "geometry": row.geometry, "properties": props}
+
+
+#: Properties of an answered Feature that the server keeps itself: a Feature sent back as it was read
+#: (a GIS tool's round trip) drops them instead of failing on them.
+_SERVER_KEPT = ("active", "affected", "revision", "created_at", "created_by", "updated_at", "updated_by")
+
+
+def _flat(body: Any) -> Any:
+    """A GeoJSON Feature body as the flat fields; any other body as it is (validation says what is wrong).
+
+    GIS tools (QGIS, geojson.io) write Features, and a Feature read from
+    ``GET /obstacles/<id>`` is the natural thing to edit and send back.
+    """
+    if not (isinstance(body, dict) and body.get("type") == "Feature"):
+        return body
+    unknown = sorted(set(body) - {"type", "id", "bbox", "geometry", "properties"})
+    if unknown:
+        raise Problem("invalid-request", f"a Feature has type, geometry and properties; {', '.join(unknown)} "
+                                         "is not one of them")
+    props = body.get("properties") or {}
+    if not isinstance(props, dict):
+        raise Problem("invalid-request", "properties: must be an object with the obstacle's fields")
+    out = {k: v for k, v in props.items() if k not in _SERVER_KEPT}
+    if body.get("geometry") is not None:
+        out["geometry"] = body["geometry"]
+    return out
 
 
 def _fields(body: dict[str, Any]) -> dict[str, Any]:
@@ -113,12 +139,14 @@ def list_obstacles():
 @bp.post("/obstacles")
 @documented(
     "Map an obstacle; it is in effect for the next route request", tag="obstacles", auth="staff",
+    description="The fields flat as below, or a GeoJSON Feature with them in `properties` (those the server "
+                "keeps itself - active, affected, revision, who and when - are dropped).",
     request_schema=S.OBSTACLE_CREATE,
     responses={201: ("The obstacle with the edges it affects", S.OBSTACLE), **_WRITE_ERRORS},
 )
 @require_role("staff")
 def create_obstacle():
-    body = validated_json(S.OBSTACLE_CREATE)
+    body = validate(_flat(json_body()), S.OBSTACLE_CREATE)
     fields = _fields(body)
     # "From now": a little before, so servers whose clocks differ slightly all apply it at once.
     fields.setdefault("valid_from", datetime.now(timezone.utc) - DEFAULT_START_SLACK)
@@ -147,12 +175,13 @@ def get_obstacle(obstacle_id: str):
 @documented(
     "Change an obstacle (members given replace the stored ones; null clears optional ones)", tag="obstacles",
     auth="staff", request_schema=S.OBSTACLE_PATCH,
+    description="Flat members, or a GeoJSON Feature with them in `properties` (as for POST).",
     responses={200: ("The changed obstacle", S.OBSTACLE), 404: ("No such obstacle", PROBLEM), **_WRITE_ERRORS},
 )
 @require_role("staff")
 def patch_obstacle(obstacle_id: str):
     oid = _id(obstacle_id)
-    body = validated_json(S.OBSTACLE_PATCH)
+    body = validate(_flat(json_body()), S.OBSTACLE_PATCH)
     changes = _fields(body)
     if "geometry" in changes and changes["geometry"].get("type") != "Point" and "radius_m" not in changes:
         changes["radius_m"] = None  # a line or area has no radius; keep a point's radius out of it
