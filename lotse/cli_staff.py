@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import math
 
 import click
 
@@ -107,13 +108,32 @@ def keys_revoke(ident: str) -> None:
         raise click.ClickException(str(exc)) from None
 
 
+def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    """``min_lon,min_lat,max_lon,max_lat`` as ``GET /quality?bbox=`` takes it."""
+    if not value:
+        return None
+    try:
+        parts = tuple(float(p) for p in value.split(","))
+    except ValueError:
+        parts = ()
+    if len(parts) != 4 or not all(math.isfinite(p) for p in parts):
+        raise click.BadParameter(f"'{value}' must be min_lon,min_lat,max_lon,max_lat")
+    min_lon, min_lat, max_lon, max_lat = parts
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise click.BadParameter(f"'{value}': minimum must not exceed maximum, lon within ±180, lat within ±90")
+    return min_lon, min_lat, max_lon, max_lat
+
+
 @click.command()
 @click.option("--graph", type=click.Path(exists=True, dir_okay=False), help="compiled graph (default: demo map)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="GeoJSON file to write (default: stdout)")
 @click.option("--limit", type=click.IntRange(1), help="only the N busiest places")
 @click.option("--kind", type=click.Choice(["crossing", "steps", "street", "feedback"]), multiple=True,
               help="only these kinds (repeatable)")
-def quality(graph: str | None, output: str | None, limit: int | None, kind: tuple[str, ...]) -> None:
+@click.option("--bbox", metavar="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT", callback=lambda ctx, param, value: _bbox(value),
+              help="only places with a point in this box (a district to survey), ranked within it")
+def quality(graph: str | None, output: str | None, limit: int | None, kind: tuple[str, ...],
+            bbox: tuple[float, float, float, float] | None) -> None:
     """Where accessibility data is missing, as GeoJSON, busiest places first."""
     from lotse.quality import quality_map
 
@@ -121,7 +141,7 @@ def quality(graph: str | None, output: str | None, limit: int | None, kind: tupl
     store = app.extensions["lotse.graphs"]
     with app.app_context():  # sources (e.g. feedback) read the app's database
         doc = quality_map(store.graph, app.config["DATA_DIR"], app.extensions.get("lotse.quality_sources", []),
-                          kinds=kind or None, limit=limit)
+                          kinds=kind or None, limit=limit, bbox=bbox)
     text = json.dumps(doc, ensure_ascii=False)
     if output:
         with open(output, "w", encoding="utf-8") as fh:

@@ -70,6 +70,30 @@ def register_source(app, source: Q.QualitySource) -> None:  # noqa: ANN001 - fla
 
 
 def quality_map(graph: CompiledGraph, data_dir: str | os.PathLike, sources: Iterable[Q.QualitySource] = (),
-                kinds: Iterable[str] | None = None, limit: int | None = None) -> dict[str, Any]:
-    """The data-quality FeatureCollection of ``graph`` (see :mod:`routing.quality`)."""
-    return Q.quality_map(graph, usage_for(graph, data_dir), sources, kinds=kinds, limit=limit)
+                kinds: Iterable[str] | None = None, limit: int | None = None,
+                bbox: tuple[float, float, float, float] | None = None) -> dict[str, Any]:
+    """The data-quality FeatureCollection of ``graph`` (see :mod:`routing.quality`).
+
+    With ``bbox`` (min_lon, min_lat, max_lon, max_lat: a district to survey)
+    only places with a point in it, ranked and counted within it.
+    """
+    doc = Q.quality_map(graph, usage_for(graph, data_dir), sources, kinds=kinds, limit=None if bbox else limit)
+    if bbox:
+        features = [f for f in doc["features"] if _in_bbox(f, bbox)]
+        doc["total"] = len(features)
+        doc["features"] = features[:limit] if limit is not None else features
+        for rank, f in enumerate(doc["features"], 1):
+            f["properties"]["rank"] = rank
+        doc["bbox"] = list(bbox)
+    return doc
+
+
+def _in_bbox(feature: dict, box: tuple[float, float, float, float]) -> bool:
+    """Whether any point of the feature's geometry lies in ``box`` (min_lon, min_lat, max_lon, max_lat)."""
+    geometry = feature.get("geometry") or {}
+    coords = geometry.get("coordinates")
+    if coords is None:
+        return False
+    points = [coords] if geometry.get("type") == "Point" else coords
+    min_lon, min_lat, max_lon, max_lat = box
+    return any(min_lon <= p[0] <= max_lon and min_lat <= p[1] <= max_lat for p in points)

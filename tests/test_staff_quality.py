@@ -143,3 +143,26 @@ def test_quality_bbox_keeps_the_places_in_the_box_ranked_within_it(staff_client)
     assert [f["id"] for f in doc["features"]] == [f["id"] for f in whole["features"] if f["id"] in inside]
     assert staff_client("?bbox=" + ",".join(f"{v:.7f}" for v in box) + "&limit=1").get_json()["total"] == doc["total"]
     assert staff_client("?bbox=0,0,0.001,0.001").get_json()["features"] == []
+
+
+def test_cli_bbox_is_the_apis(tmp_path, staff_client):
+    # `lotse quality` had no --bbox: a district to survey could only be cut from the API.
+    whole = staff_client("?limit=10000").get_json()
+    lon, lat = next(f["geometry"]["coordinates"] for f in whole["features"] if f["geometry"]["type"] == "Point")
+    box = ",".join(f"{v:.7f}" for v in (lon - 0.0004, lat - 0.0003, lon + 0.0004, lat + 0.0003))
+    out = tmp_path / "district.geojson"
+    cli(tmp_path, "quality", "-o", str(out), "--bbox", box)
+    doc = json.loads(out.read_text())
+    api = staff_client(f"?bbox={box}").get_json()
+    assert doc["total"] == api["total"] > 0
+    assert [f["id"] for f in doc["features"]] == [f["id"] for f in api["features"]]
+
+
+@pytest.mark.parametrize("box", ["abc", "7.76,49.45,7.75,49.44"])
+def test_cli_refuses_a_bad_bbox(tmp_path, box):
+    from click.testing import CliRunner
+
+    from lotse.cli import main
+
+    result = CliRunner().invoke(main, ["quality", "--bbox", box], env={"LOTSE_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 2 and "--bbox" in result.output, result.output

@@ -10,7 +10,6 @@ from lotse.api.schemas import PROBLEM
 from lotse.api.spec import documented
 from lotse.auth import require_role
 from lotse.db import get_db
-from lotse.problems import Problem
 from lotse.quality import quality_map
 from lotse.storage import audit
 
@@ -48,17 +47,6 @@ def audit_trail():
 QUALITY_PARAMS = ("kind", "limit", "bbox")
 
 
-def _in_bbox(feature: dict, box: tuple[float, float, float, float]) -> bool:
-    """Whether any point of the feature's geometry lies in ``box`` (min_lon, min_lat, max_lon, max_lat)."""
-    geometry = feature.get("geometry") or {}
-    coords = geometry.get("coordinates")
-    if coords is None:
-        return False
-    points = [coords] if geometry.get("type") == "Point" else coords
-    min_lon, min_lat, max_lon, max_lat = box
-    return any(min_lon <= p[0] <= max_lon and min_lat <= p[1] <= max_lat for p in points)
-
-
 @bp.get("/quality")
 @documented(
     "Data-quality map: where accessibility data is missing, busiest places first", tag="admin", auth="staff",
@@ -78,13 +66,5 @@ def quality():
     box = params.bbox()
     store = current_app.extensions["lotse.graphs"]
     sources = current_app.extensions.get("lotse.quality_sources", [])
-    doc = quality_map(store.graph, current_app.config["DATA_DIR"], sources, kinds=kinds,
-                      limit=None if box else limit)
-    if box:
-        features = [f for f in doc["features"] if _in_bbox(f, box)]
-        doc["total"] = len(features)
-        doc["features"] = features[:limit]
-        for rank, f in enumerate(doc["features"], 1):
-            f["properties"]["rank"] = rank
-        doc["bbox"] = list(box)
-    return jsonify(doc)
+    return jsonify(quality_map(store.graph, current_app.config["DATA_DIR"], sources, kinds=kinds, limit=limit,
+                               bbox=box))
