@@ -75,6 +75,21 @@ def compile_xml(write_osm):
     return build
 
 
+@pytest.fixture
+def zob(osm_doc, compile_xml):
+    """A 300 m footway east from (0, 0); the stop 'ZOB' has platforms 4 m north of it at x = 20 and x = 45.
+
+    Returns the graph, its router and the grid's ``latlon``.
+    """
+    from routing.router import Router
+
+    nodes = {1: (0, 0), 2: (150, 0), 3: (300, 0),
+             100: (20, 4, {"highway": "bus_stop", "name": "ZOB"}),
+             101: (45, 4, {"highway": "bus_stop", "name": "ZOB"})}
+    graph = compile_xml(osm_doc(nodes, {10: ([1, 2, 3], {"highway": "footway"})}))
+    return graph, Router(graph), osm_doc.latlon
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """``../shared`` beside the checkout; fails (never skips) when the OSM data is missing."""

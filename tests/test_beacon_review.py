@@ -7,31 +7,16 @@ from __future__ import annotations
 
 import pytest
 
+from landmark_support import beacon_landmark
 from routing.maneuvers import find_maneuvers
-from routing.router import Router
-
-
-def _beacon(ll, x, y, label, kind="bus_stop", bid=None):
-    lat, lon = ll(x, y)
-    return {"kind": "beacon", "name": label, "label_en": None, "lat": lat, "lon": lon,
-            "id": bid or label, "beacon_kind": kind}
-
-
-@pytest.fixture
-def zob(osm_doc, compile_xml):
-    """A 300 m footway east from (0, 0); the stop 'ZOB' has platforms 4 m north of it at x = 20 and x = 45."""
-    nodes = {1: (0, 0), 2: (150, 0), 3: (300, 0),
-             100: (20, 4, {"highway": "bus_stop", "name": "ZOB"}),
-             101: (45, 4, {"highway": "bus_stop", "name": "ZOB"})}
-    graph = compile_xml(osm_doc(nodes, {10: ([1, 2, 3], {"highway": "footway"})}))
-    return graph, Router(graph), osm_doc.latlon
 
 
 def test_the_stop_one_starts_at_is_no_reference_when_a_later_platform_has_a_beacon_too(zob):
     """Kaiserslautern Rathaus: from the beacon at platform B, 'Mit Blick zur Bushaltestelle Rathaus ist das
     hinter Ihnen' - the stop was shadowed at the start and 54 m on, and the later place overwrote the first."""
     graph, router, ll = zob
-    beacons = [_beacon(ll, 20, 3, "Bushaltestelle ZOB, Steig 3"), _beacon(ll, 45, 3, "Bushaltestelle ZOB, Steig 4")]
+    beacons = [beacon_landmark(ll, 20, 3, "Bushaltestelle ZOB, Steig 3"),
+               beacon_landmark(ll, 45, 3, "Bushaltestelle ZOB, Steig 4")]
     ms = find_maneuvers(graph, router.plan(ll(20, 0), ll(300, 0), "walk"), extra_landmarks=beacons)
     assert ms[0].reference is None, ms[0].reference
 
@@ -102,7 +87,7 @@ def test_listing_beacons_refuses_a_misspelt_or_repeated_filter(service, query):
     assert app.test_client().get("/api/v1/beacons?bbox=7.75,49.44,7.76,49.45&kind=bus_stop&limit=5").status_code == 200
 
 
-def test_a_route_from_a_beacon_far_from_every_way_names_the_beacon(service):
+def test_a_route_from_a_beacon_far_from_every_way_names_thebeacon_landmark(service):
     """A beacon with a typo in its position gave 'point (0.000000, 0.000000) is more than 150 m ...' for a
     route that named no coordinates: which point, and which record to fix?"""
     from staff_support import auth
@@ -124,9 +109,9 @@ def test_a_route_from_a_beacon_says_that_beacon_at_the_start_not_every_one_aroun
     """From the beacon 'Eingang oben' the start said 'Sie sind am Eingang oben. Sie sind am Eingang oben
     Zwei.' (a second beacon 3.6 m on) - as the arrival at a beacon already names only that one."""
     graph, router, ll = zob
-    here = dict(_beacon(ll, 100, 1, "Eingang Nord", kind="entrance"), start=True)
-    near = _beacon(ll, 103.5, 1, "Eingang Süd", kind="entrance")
-    later = _beacon(ll, 130, 1, "Eingang Ost", kind="entrance")
+    here = dict(beacon_landmark(ll, 100, 1, "Eingang Nord", kind="entrance"), start=True)
+    near = beacon_landmark(ll, 103.5, 1, "Eingang Süd", kind="entrance")
+    later = beacon_landmark(ll, 130, 1, "Eingang Ost", kind="entrance")
     ms = find_maneuvers(graph, router.plan(ll(100, 0), ll(300, 0), "walk"), extra_landmarks=[here, near, later])
     assert [lm.label for lm in ms[0].landmarks] == ["Eingang Nord", "Eingang Ost"], ms[0].landmarks
     unmarked = find_maneuvers(graph, router.plan(ll(100, 0), ll(300, 0), "walk"),

@@ -15,31 +15,18 @@ from voice import render
 from voice.abbrev import expand_name, unknown_abbreviations
 from voice.german import landmark_phrase
 
-
-def _beacon(ll, x, y, label, kind="bus_stop", bid=None):
-    lat, lon = ll(x, y)
-    return {"kind": "beacon", "name": label, "label_en": None, "lat": lat, "lon": lon,
-            "id": bid or label, "beacon_kind": kind}
+from landmark_support import beacon_landmark
 
 
 def _said(ms, lang="de") -> str:
     return " ".join(t for g in render(ms, lang, directions="relative") for t in (g.main, g.post) if t)
 
 
-@pytest.fixture
-def zob(osm_doc, compile_xml):
-    """A 300 m footway east from (0, 0); the stop 'ZOB' has platforms 4 m north of it at x = 20 and x = 45."""
-    nodes = {1: (0, 0), 2: (150, 0), 3: (300, 0),
-             100: (20, 4, {"highway": "bus_stop", "name": "ZOB"}),
-             101: (45, 4, {"highway": "bus_stop", "name": "ZOB"})}
-    graph = compile_xml(osm_doc(nodes, {10: ([1, 2, 3], {"highway": "footway"})}))
-    return graph, Router(graph), osm_doc.latlon
-
 
 def test_a_beacon_at_one_platform_says_the_whole_stop_once(zob):
     """Herrenberg ZOB: 'Sie sind an der Bushaltestelle ZOB, Bstg. 3. Hier ist die Bushaltestelle Herrenberg ZOB'."""
     graph, router, ll = zob
-    beacon = _beacon(ll, 20, 3, "Bushaltestelle ZOB, Bstg. 3")
+    beacon = beacon_landmark(ll, 20, 3, "Bushaltestelle ZOB, Bstg. 3")
     for a, b in ((ll(20, 0), ll(300, 0)), (ll(300, 0), ll(20, 0))):
         ms = find_maneuvers(graph, router.plan(a, b, "walk"), extra_landmarks=[beacon])
         labels = [lm.label for m in ms for lm in m.landmarks]
@@ -54,7 +41,7 @@ def test_a_beacon_not_passed_shadows_nothing(zob):
     """A beacon across the road (not said: more than 6 m off the route) leaves the stop to be said."""
     graph, router, ll = zob
     ms = find_maneuvers(graph, router.plan(ll(0, 0), ll(300, 0), "walk"),
-                        extra_landmarks=[_beacon(ll, 20, 12, "Bushaltestelle ZOB, Steig 3")])
+                        extra_landmarks=[beacon_landmark(ll, 20, 12, "Bushaltestelle ZOB, Steig 3")])
     assert [lm.label for m in ms for lm in m.landmarks] == ["ZOB"]
 
 
@@ -68,8 +55,8 @@ def zebra(osm_doc, compile_xml):
             13: ([20, 3, 21], {"highway": "residential", "name": "Schießtäle"})}
     graph = compile_xml(osm_doc(nodes, ways))
     ll = osm_doc.latlon
-    beacons = [_beacon(ll, 1, 5, "Zebrastreifen Schießtäle, Nordseite", "crossing", "north"),
-               _beacon(ll, 1, -5, "Zebrastreifen Schießtäle, Südseite", "crossing", "south")]
+    beacons = [beacon_landmark(ll, 1, 5, "Zebrastreifen Schießtäle, Nordseite", "crossing", "north"),
+               beacon_landmark(ll, 1, -5, "Zebrastreifen Schießtäle, Südseite", "crossing", "south")]
     return graph, Router(graph), ll, beacons
 
 
@@ -98,7 +85,7 @@ def test_the_crossing_is_said_at_the_kerb_not_its_beacons(zebra, northwards):
 def test_a_beacon_farther_before_a_crossing_is_said(zebra):
     """Only a beacon close before the crossing is left to the crossing instruction."""
     graph, router, ll, _ = zebra
-    early = _beacon(ll, 1, -30, "Zebrastreifen Schießtäle, Südseite", "crossing", "south")
+    early = beacon_landmark(ll, 1, -30, "Zebrastreifen Schießtäle, Südseite", "crossing", "south")
     ms = find_maneuvers(graph, router.plan(ll(0, -90), ll(0, 90), "walk"), extra_landmarks=[early])
     assert "Nach 60 Metern sind Sie am Zebrastreifen Schießtäle, Südseite" in _said(ms)
 
