@@ -19,7 +19,7 @@ from lotse.api import schemas
 from lotse.api import session_schemas as S
 from lotse.api.spec import documented, validated_json
 from lotse.orientation_text import around_text, beacon_sentence, thing_label, whereami_text
-from lotse.positioning import DEFAULT_ACCURACY_M, Position, position_of
+from lotse.positioning import Position, position_of
 from lotse.problems import Problem
 from lotse.sessions import sessions
 
@@ -104,12 +104,9 @@ def whereami():
 
 def _position(body: dict[str, Any]) -> Position:
     """The position a request is about: its GPS fix as given, or located from its BLE scan (and GPS)."""
-    if not body.get("beacons"):
+    if not body.get("beacons"):   # the fix as given: an unknown accuracy stays unknown for the side of the street
         return Position(float(body["lat"]), float(body["lon"]), body.get("accuracy_m"), "gps")
-    gps = None
-    if "lat" in body:
-        gps = {"lat": body["lat"], "lon": body["lon"], "accuracy_m": body.get("accuracy_m") or DEFAULT_ACCURACY_M}
-    fix = position_of({"beacons": body["beacons"], **(gps or {})})
+    fix = position_of({k: body[k] for k in ("lat", "lon", "accuracy_m", "beacons") if k in body})
     return replace(fix, accuracy_m=round(fix.accuracy_m, 1))
 
 
