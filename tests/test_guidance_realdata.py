@@ -28,6 +28,16 @@ def _pairs(client, n: int, seed: int = 7):
                (float(graph.node_lat[b]), float(graph.node_lon[b])))
 
 
+def _routes(client, n: int, seed: int = 7, **options):
+    """The answers of blind_cane routes between ``n`` random node pairs (those that found a route)."""
+    for a, b in _pairs(client, n, seed):
+        body = {"from": {"lat": a[0], "lon": a[1]}, "to": {"lat": b[0], "lon": b[1]}, "profile": "blind_cane",
+                **options}
+        response = client.post("/api/v1/routes", json=body)
+        if response.status_code == 200:
+            yield response.get_json()
+
+
 def _geometric_turn(coords: list[list[float]], lon: float, lat: float) -> float | None:
     """Turn of the route line itself at the vertex nearest to a maneuver, from ~10 m before to ~10 m after."""
     c = np.array(coords)
@@ -53,13 +63,7 @@ def _geometric_turn(coords: list[list[float]], lon: float, lat: float) -> float 
 def test_spoken_turns_match_the_route_geometry(client, lang, left, right):
     """On many real routes every clear turn is said in the direction the line really bends."""
     checked = 0
-    for a, b in _pairs(client, 120):
-        body = {"from": {"lat": a[0], "lon": a[1]}, "to": {"lat": b[0], "lon": b[1]},
-                "profile": "blind_cane", "lang": lang, "directions": "relative"}
-        response = client.post("/api/v1/routes", json=body)
-        if response.status_code != 200:
-            continue
-        data = response.get_json()
+    for data in _routes(client, 120, lang=lang, directions="relative"):
         coords = data["route"]["geometry"]["coordinates"]
         for step in data["steps"]:
             if step["kind"] != "turn" or abs(step["turn_angle"]) < 60 or step.get("then"):
@@ -81,12 +85,7 @@ def test_no_english_words_in_german_guidance(client):
                "minutes", "about", "now", "onto", "crossing", "you", "your", "on", "at", "of", "and", "with"}
     streets = set()
     texts = []
-    for a, b in _pairs(client, 25, seed=11):
-        body = {"from": {"lat": a[0], "lon": a[1]}, "to": {"lat": b[0], "lon": b[1]}, "profile": "blind_cane"}
-        response = client.post("/api/v1/routes", json=body)
-        if response.status_code != 200:
-            continue
-        data = response.get_json()
+    for data in _routes(client, 25, seed=11):
         texts.append(data["route"]["properties"]["summary"])
         for step in data["steps"]:
             texts += [t for t in step["text"].values() if t]
@@ -107,12 +106,7 @@ def test_step_distances_add_up_to_the_route_and_survive_a_round_trip(client):
     from lotse.session_plan import maneuver_from_step
 
     compounds = 0
-    for a, b in _pairs(client, 40, seed=11):
-        body = {"from": {"lat": a[0], "lon": a[1]}, "to": {"lat": b[0], "lon": b[1]}, "profile": "blind_cane"}
-        response = client.post("/api/v1/routes", json=body)
-        if response.status_code != 200:
-            continue
-        answer = response.get_json()
+    for answer in _routes(client, 40, seed=11):
         steps = answer["steps"]
         total = answer["route"]["properties"]["distance_m"]
         assert sum(s["distance_m"] for s in steps) == pytest.approx(total, abs=0.1 * len(steps) + 0.5)
