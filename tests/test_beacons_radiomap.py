@@ -122,10 +122,14 @@ def test_from_dict_rejects_places_outside_the_map():
         RadioMap.from_dict(data)
 
 
+#: Three beacons and one scan for the posterior tests: positions, readings, tx power, exponent.
+SCAN = (np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]]), np.array([-65.0, -75.0, -78.0]),
+        np.full(3, -60.0), np.full(3, 2.0))
+
+
 def test_zero_correction_changes_nothing():
-    xy = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])
-    rssi = np.array([-65.0, -75.0, -78.0])
-    tx, n, sd = np.full(3, -60.0), np.full(3, 2.0), np.full(3, 5.0)
+    xy, rssi, tx, n = SCAN
+    sd = np.full(3, 5.0)
     params = PositioningParams()
 
     def zero(cells):
@@ -138,9 +142,8 @@ def test_zero_correction_changes_nothing():
 
 
 def test_map_variance_widens_the_posterior():
-    xy = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])
-    rssi = np.array([-65.0, -75.0, -78.0])
-    tx, n, sd = np.full(3, -60.0), np.full(3, 2.0), np.full(3, 3.0)
+    xy, rssi, tx, n = SCAN
+    sd = np.full(3, 3.0)
     params = PositioningParams()
 
     def unsure(cells):
