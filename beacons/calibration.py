@@ -446,7 +446,8 @@ def calibrate(
         if len(places) < MIN_PLACES_FOR_MAP:
             raise CalibrationError(f"a radio map needs at least {MIN_PLACES_FOR_MAP} surveyed places, "
                                    f"the survey has {len(places)}")
-        rmap = fit_radio_map(places[:, 0], places[:, 1], scan_place[scan_of], ids, beacon_of, resid)
+        rmap = fit_radio_map(places[:, 0], places[:, 1], scan_place[scan_of], ids, beacon_of, resid,
+                             beacons=[(index[i].lat, index[i].lon) for i in ids])
         noise = max(rmap.noise_db, 1.0)
         rho = rmap.session_db**2 / rmap.noise_db**2
 
