@@ -54,8 +54,12 @@ def survey(rng: np.random.Generator, spacing: float = 1.5, per_place: int = 4) -
     return out
 
 
-def toy_map(values: dict[str, list[float]], places: list[tuple[float, float]]) -> RadioMap:
-    """A map fitted to exact residuals given per place (every beacon heard everywhere, 5 readings each)."""
+def toy_map(values: dict[str, list[float]], places: list[tuple[float, float]],
+            beacons: list[tuple[float, float]] | None = None) -> RadioMap:
+    """A map fitted to exact residuals given per place (every beacon heard everywhere, 5 readings each).
+
+    ``beacons``: their x, y (m); given, the map may use the ray term.
+    """
     lat, lon = FRAME.to_latlon(np.array([p[0] for p in places]), np.array([p[1] for p in places]))
     ids = list(values)
     place_of, beacon_of, resid = [], [], []
@@ -65,8 +69,9 @@ def toy_map(values: dict[str, list[float]], places: list[tuple[float, float]]) -
                 place_of.append(p)
                 beacon_of.append(j)
                 resid.append(v + e)
+    origins = None if beacons is None else [tuple(float(v) for v in FRAME.to_latlon(x, y)) for x, y in beacons]
     return fit_radio_map(np.asarray(lat), np.asarray(lon), np.array(place_of), ids, np.array(beacon_of),
-                         np.array(resid))
+                         np.array(resid), beacons=origins)
 
 
 PLACES = [(x, y) for x in (0.0, 2.0, 4.0, 6.0) for y in (0.0, 2.0, 4.0)]
@@ -106,11 +111,59 @@ def test_leaving_places_out_widens_the_map_there():
     assert held.length_m == rmap.length_m  # same hyperparameters, only the data changes
 
 
+def pillar_shadow(x: float, y: float) -> float:
+    """A pillar 3 m east of a beacon at the origin: 10 dB quieter in a 20-degree wedge behind it."""
+    return -10.0 if x > 3.0 and abs(math.degrees(math.atan2(y, x))) < 10.0 else 0.0
+
+
+WIDE = [(float(x), float(y)) for x in range(-8, 11, 2) for y in range(-8, 9, 2)]
+
+
+def test_a_shadow_continues_along_its_ray_beyond_the_survey():
+    field = [pillar_shadow(x, y) for x, y in WIDE]
+    with_rays = toy_map({"b0": field}, WIDE, beacons=[(0.0, 0.0)])
+    plain = toy_map({"b0": field}, WIDE)
+    assert with_rays.ray_db > 0.5 and plain.ray_db == 0.0
+    # Behind the pillar beyond the surveyed area, and as far off to the side of the wedge.
+    far = np.array([[16.0, 0.0], [15.0, 7.0]])
+    ray_mean, _ = with_rays.predict(FRAME, far, ["b0"])
+    plain_mean, _ = plain.predict(FRAME, far, ["b0"])
+    assert ray_mean[0, 0] < -5.0 < plain_mean[0, 0]
+    assert abs(ray_mean[1, 0]) < 2.5
+
+
+def test_no_ray_term_where_the_field_does_not_follow_rays():
+    field = [0.4 * x - 0.3 * y for x, y in WIDE]       # a gentle slope across the zone
+    rmap = toy_map({"b0": field}, WIDE, beacons=[(0.0, 0.0)])
+    assert rmap.ray_db < 1.0 < rmap.signal_db
+
+
+def test_maps_written_before_the_ray_term_still_load():
+    data = toy_map({"b0": [pillar_shadow(x, y) for x, y in WIDE]}, WIDE, beacons=[(0.0, 0.0)]).to_dict()
+    for key in ("ray_db", "ray_width", "ray_length_m"):
+        del data[key]
+    del data["fields"]["b0"]["beacon"]
+    old = RadioMap.from_dict(data)
+    assert old.ray_db == 0.0 and old.fields["b0"].origin is None
+    mean, var = old.predict(FRAME, np.array([[4.0, 0.0]]), ["b0"])
+    assert np.isfinite(mean).all() and np.isfinite(var).all()
+
+
+def test_from_dict_rejects_a_bad_ray_term():
+    data = toy_map({"b0": [0.0] * len(PLACES)}, PLACES).to_dict()
+    with pytest.raises(ValueError, match="ray_width"):
+        RadioMap.from_dict({**data, "ray_width": 0.0})
+    data["fields"]["b0"]["beacon"] = [49.4]
+    with pytest.raises(ValueError, match=r"\[lat, lon\]"):
+        RadioMap.from_dict(data)
+
+
 def test_round_trip_through_json():
-    field = [float(x - y) for x, y in PLACES]
-    rmap = toy_map({"b0": field, "b1": [-v for v in field]}, PLACES)
+    field = [pillar_shadow(x, y) + 0.2 * x for x, y in WIDE]
+    rmap = toy_map({"b0": field, "b1": [-v for v in field]}, WIDE, beacons=[(0.0, 0.0), (10.0, 8.0)])
+    assert rmap.ray_db > 0
     again = RadioMap.from_dict(json.loads(json.dumps(rmap.to_dict())))
-    cells = np.array([[1.0, 1.0], [5.0, 3.0]])
+    cells = np.array([[1.0, 1.0], [5.0, 3.0], [14.0, 0.5]])
     for a, b in zip(rmap.predict(FRAME, cells, ["b0", "b1"]), again.predict(FRAME, cells, ["b0", "b1"])):
         np.testing.assert_allclose(a, b, atol=1e-6)
 
