@@ -356,8 +356,9 @@ def _calibrated(params: PositioningParams, size: int, per_beacon: bool, radio_ma
              f"accuracy scales: {scales}")
     rmap = cal.radio_map
     if rmap is not None:
-        about += (f"; map: length {rmap.length_m:g} m, size {rmap.signal_db:g} dB, "
-                  f"visit {rmap.session_db:g} dB, reading {rmap.reading_db:.1f} dB, {len(rmap.lat)} places")
+        about += (f"; map: length {rmap.length_m:.1f} m, size {rmap.signal_db:.1f} dB, "
+                  f"rays {rmap.ray_db:.1f} dB over {rmap.ray_width:.2f} wide and {rmap.ray_length_m:.0f} m long, "
+                  f"visit {rmap.session_db:.1f} dB, reading {rmap.reading_db:.1f} dB, {len(rmap.lat)} places")
     return (run_single(zone, test, cal_index, cal_params, rmap),
             run_combined(zone, test, cal_index, cal_params, size, rmap), about)
 

@@ -196,5 +196,6 @@ def calibrate_(survey: str, output: str, radio_map: bool, per_beacon: bool, grap
     click.echo(f"{output}: {cal.n_scans} scans, {cal.n_readings} readings, {len(cal.surveyed)} beacons; "
                f"tx_power {cal.tx_power:.1f} dBm, exponent {cal.path_loss_exponent:.2f}, noise {cal.noise_db:.1f} dB"
                + ("" if cal.orientation_sd_db is None else f", direction effect {cal.orientation_sd_db:.1f} dB")
-               + (f"; radio map over {len(rmap.lat)} places (length {rmap.length_m:g} m)" if rmap else "")
+               + (f"; radio map over {len(rmap.lat)} places (length {rmap.length_m:.1f} m, "
+                  f"shadows along rays {rmap.ray_db:.1f} dB)" if rmap else "")
                + f"; accuracy scales {scales}")

@@ -86,7 +86,8 @@ def test_map_reproduces_a_smooth_field_and_falls_back_far_away():
     assert var[0, 0] < 0.5 * rmap.prior_var
     # Far from every place only the beacon's constant offset remains, with nearly the prior variance.
     assert abs(mean[2, 0]) < 3.0
-    assert var[2, 0] > var[0, 0] and var[2, 0] > 0.5 * rmap.prior_var
+    # (the constant offset may be learnt; none of the spatial structure is)
+    assert var[2, 0] > var[0, 0] and var[2, 0] >= rmap.signal_db**2 + rmap.ray_db**2 - 1e-9
     # A beacon the survey never heard: the model alone, with the prior variance.
     assert mean[0, 1] == 0.0 and var[0, 1] == pytest.approx(rmap.prior_var)
 
