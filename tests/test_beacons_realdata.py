@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from beacons.calibration import LabelledScan, calibrate
 from beacons.model import Beacon
 from beacons.params import PositioningParams
 from beacons.positioning import BeaconIndex, locate, locate_many
@@ -91,3 +92,29 @@ def test_area_prior_and_silent_beacons_improve_fixes_from_one_or_two_beacons(zon
     assert np.mean(after) < np.mean(before) - 0.8  # measured: 5.2 m -> 4.1 m
     assert np.percentile(after, 90) < np.percentile(before, 90) - 1.0
     assert np.mean(covered) >= 0.6
+
+
+def test_a_survey_of_one_walk_improves_fixes_on_the_other(zone):
+    # Calibrated on one survey walk (UJI campaign 2 or 3), tested on the other, whose places are
+    # all 2.2-2.4 m from the surveyed ones: what a deployment's survey has to deliver.
+    beacons, scans, truth, ids = zone
+    campaign = (ids // 10**5) % 10
+    plain, mapped, covered = [], [], []
+    for fit_on, test_on in ((2, 3), (3, 2)):
+        survey = [LabelledScan(scans[i], *truth[i], spot=str(int(ids[i]) // 100))
+                  for i in range(0, len(scans), 3) if campaign[i] == fit_on and scans[i]]
+        cal = calibrate(survey, beacons, radio_map=True)
+        assert cal.radio_map is not None and cal.radio_map.ray_db > 0  # the survey's evidence asks for rays
+        index, params = BeaconIndex(cal.apply(beacons)), cal.params()
+        for i in range(0, len(scans), 4):
+            if campaign[i] != test_on or len(scans[i]) < 3:
+                continue
+            fix = locate(scans[i], beacons)
+            plain.append(float(haversine_m(fix.lat, fix.lon, *truth[i])))
+            fix = locate(scans[i], index, params=params, radio_map=cal.radio_map)
+            e = float(haversine_m(fix.lat, fix.lon, *truth[i]))
+            mapped.append(e)
+            covered.append(e <= fix.accuracy_m)
+    assert len(plain) > 300
+    assert np.mean(mapped) < np.mean(plain) - 0.05  # measured: 1.68 m -> 1.61 m
+    assert 0.55 <= np.mean(covered) <= 0.85
