@@ -37,7 +37,7 @@ fixes 1.88 -> 1.79 m, p90 3.58 -> 3.47 m), accuracy radius still holding
 the survey's evidence rises by 35-75 log units with it, and the place
 kernel shrinks to almost nothing. The gain is small because most of
 the error is scan-to-scan noise, not a fixed offset per place (~20 % of the
-squared error of 3+-beacon fixes). It costs about 15-25 ms more per fix.
+squared error of 3+-beacon fixes). It costs about 15-20 ms more per fix.
 
 numpy (scipy for the hyperparameters); positions are stored as lat/lon and
 projected into the frame of each scan.
@@ -87,7 +87,8 @@ class BeaconField:
 
     ``points`` indexes :attr:`RadioMap.lat`; ``resid`` the mean residual (dB) there and ``noise_var``
     its variance; ``alpha = (K + N)^-1 resid`` and ``inverse = (K + N)^-1``. ``origin`` is the
-    beacon's (lat, lon) at the survey, which the ray term needs (None: no ray term for it).
+    beacon's (lat, lon) at the survey, which the ray term needs (None: no ray term for it), and
+    ``rays`` the places' directions and distances from it (frame-free, so computed once).
     """
 
     points: np.ndarray
@@ -96,6 +97,7 @@ class BeaconField:
     alpha: np.ndarray
     inverse: np.ndarray
     origin: tuple[float, float] | None = None
+    rays: tuple[np.ndarray, np.ndarray] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,11 +147,10 @@ class RadioMap:
         d2 = np.sum((a[:, None, :] - b[None, :, :]) ** 2, axis=2)
         return self.offset_db**2 + self.signal_db**2 * np.exp(-0.5 * d2 / self.length_m**2)
 
-    def _ray_kernel(self, a: np.ndarray, b: np.ndarray, beacon: np.ndarray) -> np.ndarray:
-        """The ray term between ``a`` and ``b`` as seen from ``beacon`` (2,), all in one frame."""
+    def _ray_kernel(self, a: np.ndarray, beacon: np.ndarray, b: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        """The ray term between points ``a`` and places with rays ``b`` as seen from ``beacon`` (2,)."""
         ua, ra = _rays(a, beacon)
-        ub, rb = _rays(b, beacon)
-        return _ray_term(ua, ra, ub, rb, self.ray_db, self.ray_width, self.ray_length_m)
+        return _ray_term(ua, ra, *b, self.ray_db, self.ray_width, self.ray_length_m)
 
     def _origin_xy(self, frame: LocalFrame, f: BeaconField) -> np.ndarray | None:
         if self.ray_db <= 0 or f.origin is None:
@@ -182,8 +183,8 @@ class RadioMap:
                 continue
             k = k_far[:, f.points]
             origin = self._origin_xy(frame, f)
-            if origin is not None:
-                k = k + self._ray_kernel(cells, pts[f.points], origin)
+            if origin is not None and f.rays is not None:
+                k = k + self._ray_kernel(cells, origin, f.rays)
             mean[:, c] = k @ f.alpha
             var[:, c] = np.maximum(self.prior_var - np.einsum("np,np->n", k @ f.inverse, k), 0.0)
         return mean, var
@@ -289,7 +290,8 @@ def _solve(rmap: RadioMap, frame: LocalFrame | None, points: np.ndarray, resid: 
     field = BeaconField(points, resid, noise_var, np.zeros(0), np.zeros((0, 0)), origin)
     beacon = rmap._origin_xy(frame, field)
     if beacon is not None:
-        cov += rmap._ray_kernel(pts, pts, beacon)
+        field = replace(field, rays=_rays(pts, beacon))
+        cov += rmap._ray_kernel(pts, beacon, field.rays)
     inverse = np.linalg.inv(cov)
     return replace(field, alpha=inverse @ resid, inverse=inverse)
 
