@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 
 __version__ = "0.1.0"
 
@@ -47,10 +47,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     beacon_registry.install(app)  # the registry, and beacon positioning for live guidance ("lotse.locate")
     problems.register(app)
     api.register(app)
+    app.after_request(_no_type_without_content)
     werkzeug_log = logging.getLogger("werkzeug")
     if not any(isinstance(f, _QueryStringFilter) for f in werkzeug_log.filters):
         werkzeug_log.addFilter(_QueryStringFilter())
     return app
+
+
+def _no_type_without_content(response: Response) -> Response:
+    """A 204 has no body, so no content type either (Flask would label it text/html)."""
+    if response.status_code == 204:
+        response.headers.pop("Content-Type", None)
+    return response
 
 
 _QUERY = re.compile(r"\?\S*")

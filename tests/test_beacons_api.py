@@ -141,6 +141,7 @@ def test_ids_with_colons_and_slashes_work_in_urls_in_any_spelling(client, keyrin
     for bid in (canonical, free, eddy.lower()):
         response = client.delete(f"/api/v1/beacons/{quote(bid, safe='/:')}", headers=auth(keyring["staff"]))
         assert response.status_code == 204
+        assert response.data == b"" and "Content-Type" not in response.headers  # no body, so no type
         assert_problem(client.get(f"/api/v1/beacons/{bid}"), 404, "not-found")
 
 
