@@ -458,8 +458,9 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
 
     Those at the goal go to arrive, and so does an ``extra`` point marked
     ``"goal": True`` (the place the walker asked for) wherever it lies. With
-    a point marked ``"start": True`` (the beacon the route starts from), other
-    beacons at the start are not said: the walker is at that one. Same-name places within
+    a point marked ``"start": True`` (the beacon the route starts from) it
+    is said at the start wherever it lies, and other beacons at the start
+    are not: the walker is at that one. Same-name places within
     :data:`routing.places.GROUP_RADIUS_M` of each other are one place (a
     stop's platforms, a stop named after the station it serves): it is said
     once, at the goal when one of them is there, else where the route first
@@ -492,12 +493,15 @@ def _attach_landmarks(graph: CompiledGraph, route: Route, out: list[Maneuver], a
     px, py = frame.to_xy(np.array([p["lat"] for p in places]), np.array([p["lon"] for p in places]))
     near = np.flatnonzero(((px > min(x) - LANDMARK_M) & (px < max(x) + LANDMARK_M)
                            & (py > min(y) - LANDMARK_M) & (py < max(y) + LANDMARK_M))
-                          | np.array([bool(p.get("goal")) for p in places]))
+                          | np.array([bool(p.get("goal") or p.get("start")) for p in places]))
     passed: list[tuple[int, float, bool]] = []  # (place, along the route, at the goal)
     for i in near:
         point = shapely.Point(px[i], py[i])
         if places[i].get("goal"):
             passed.append((int(i), line.length, True))
+            continue
+        if places[i].get("start"):  # asked for, so where the walker is, however far from the way it hangs
+            passed.append((int(i), 0.0, False))
             continue
         reach = BEACON_AT_M if places[i].get("kind") == "beacon" else LANDMARK_M
         if line.distance(point) > reach:  # a beacon says "Sie sind an ...": only where the walker really is

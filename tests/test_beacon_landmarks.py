@@ -209,3 +209,17 @@ class _Response:
 
     def get_data(self, as_text: bool = False):
         return str(self._body)
+
+
+def test_the_beacon_a_route_starts_from_is_said_however_far_it_hangs_from_the_way(app):
+    """A beacon on a wall 12 m from footway 36 (attached there, within the 30 m limit) is still where one stands."""
+    router: Router = app.extensions["lotse.graphs"].router
+    wall = {"kind": "beacon", "name": "Eingang Spielplatz", "label_en": "playground entrance", "id": "wand",
+            "lat": PLAYGROUND["lat"], "lon": 7.7593084 + 12 * M_LON}
+    planned = router.plan((PLAYGROUND["lat"], 7.7593084), (SE["lat"], SE["lon"]), "walk")
+    as_start = find_maneuvers(router.graph, planned, extra_landmarks=[dict(wall, start=True)])
+    assert [lm.id for lm in as_start[0].landmarks] == ["wand"]
+    assert as_start[0].landmarks[0].distance_m == 0.0
+    # Not asked for, the same beacon 12 m off the way is not said: the walker passes, not reaches it.
+    passing = find_maneuvers(router.graph, planned, extra_landmarks=[wall])
+    assert not [lm for m in passing for lm in m.landmarks if lm.id == "wand"]
