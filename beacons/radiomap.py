@@ -153,6 +153,7 @@ class RadioMap:
         return _ray_term(ua, ra, *b, self.ray_db, self.ray_width, self.ray_length_m)
 
     def _origin_xy(self, frame: LocalFrame, f: BeaconField) -> np.ndarray | None:
+        """The field's beacon in ``frame``, or None when the map has no ray term for it."""
         if self.ray_db <= 0 or f.origin is None:
             return None
         x, y = frame.to_xy(np.array([f.origin[0]]), np.array([f.origin[1]]))
@@ -233,8 +234,10 @@ class RadioMap:
                    float(data.get("offset_db", OFFSET_SD_DB)), float(data.get("session_db", 1.0)),
                    float(data.get("reading_db", 4.0)), float(data.get("ray_db", 0.0)),
                    float(data.get("ray_width", 0.3)), float(data.get("ray_length_m", 12.0)))
-        if base.ray_width <= 0 or base.ray_length_m <= 0 or base.ray_db < 0:
-            raise ValueError("radio map: ray_db must be >= 0, ray_width and ray_length_m > 0")
+        ray = (base.ray_db, base.ray_width, base.ray_length_m)
+        if not (all(math.isfinite(v) for v in ray) and base.ray_db >= 0 and base.ray_width > 0
+                and base.ray_length_m > 0):
+            raise ValueError("radio map: ray_db must be >= 0, ray_width and ray_length_m > 0 (finite numbers)")
         frame = LocalFrame(float(lat.mean()), float(lon.mean())) if len(lat) else None
         fields = {}
         for bid, f in data.get("fields", {}).items():
@@ -305,7 +308,6 @@ class _Evidence:
 
     def __init__(self, d2: np.ndarray, groups: list[np.ndarray], place_of: np.ndarray, means: np.ndarray,
                  base_var: np.ndarray, rays: list[tuple[np.ndarray, np.ndarray] | None], offset_db: float):
-        self.groups = groups
         self.d2 = [d2[np.ix_(place_of[g], place_of[g])] for g in groups]
         self.means = [means[g] for g in groups]
         self.base_var = [base_var[g] for g in groups]

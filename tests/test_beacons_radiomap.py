@@ -152,8 +152,9 @@ def test_maps_written_before_the_ray_term_still_load():
 
 def test_from_dict_rejects_a_bad_ray_term():
     data = toy_map({"b0": [0.0] * len(PLACES)}, PLACES).to_dict()
-    with pytest.raises(ValueError, match="ray_width"):
-        RadioMap.from_dict({**data, "ray_width": 0.0})
+    for bad in ({"ray_width": 0.0}, {"ray_db": float("nan")}, {"ray_length_m": float("inf")}):
+        with pytest.raises(ValueError, match="ray_width"):
+            RadioMap.from_dict({**data, **bad})
     data["fields"]["b0"]["beacon"] = [49.4]
     with pytest.raises(ValueError, match=r"\[lat, lon\]"):
         RadioMap.from_dict(data)
