@@ -28,6 +28,7 @@ uses the same uncensored model, so the fit stays consistent with it.
 from __future__ import annotations
 
 import csv
+import json
 import io
 import math
 from dataclasses import asdict, dataclass, field, replace
@@ -106,6 +107,9 @@ class Calibration:
         Ids of the beacons with readings in the survey.
     n_scans, n_readings
         Size of the survey used.
+    set_aside
+        Readings of the survey the fit could not use, by reason ("unknown beacon",
+        "implausible RSSI", ...): a survey of the wrong deployment shows here.
     radio_map
         Residual fields of the model over the surveyed places
         (``calibrate(..., radio_map=True)``); pass it to ``locate``.
@@ -121,6 +125,7 @@ class Calibration:
     surveyed: tuple[str, ...] = ()
     n_scans: int = 0
     n_readings: int = 0
+    set_aside: dict[str, int] = field(default_factory=dict)
     radio_map: RadioMap | None = None
 
     def apply(self, beacons: Iterable[Beacon | Mapping[str, Any]] | Mapping[str, Any],
@@ -169,23 +174,83 @@ class Calibration:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Calibration":
-        """Inverse of :meth:`to_dict` (a calibration file written by ``lotse beacons calibrate``)."""
+        """Inverse of :meth:`to_dict` (a calibration file written by ``lotse beacons calibrate``).
+
+        Every value is checked for type and range: a file edited by hand or cut short must stop
+        the service at start with the field named, not fail every fix later.
+        """
+        if not isinstance(data, Mapping):
+            raise CalibrationError("not a calibration: expected a JSON object")
         try:
             rmap = data.get("radio_map")
+            if rmap is not None and not isinstance(rmap, Mapping):
+                raise CalibrationError("'radio_map' must be an object or null")
             return cls(
-                tx_power=float(data["tx_power"]), path_loss_exponent=float(data["path_loss_exponent"]),
-                tx_power_by_beacon={str(k): float(v) for k, v in (data.get("tx_power_by_beacon") or {}).items()},
-                noise_db=float(data.get("noise_db", 6.0)),
-                accuracy_scales={str(k): float(v) for k, v in (data.get("accuracy_scales") or {}).items()},
-                scan_correlation=None if data.get("scan_correlation") is None else float(data["scan_correlation"]),
-                orientation_sd_db=(None if data.get("orientation_sd_db") is None
-                                   else float(data["orientation_sd_db"])),
-                surveyed=tuple(str(i) for i in data.get("surveyed") or ()),
-                n_scans=int(data.get("n_scans", 0)), n_readings=int(data.get("n_readings", 0)),
+                tx_power=_number(data, "tx_power", TX_POWER_RANGE),
+                path_loss_exponent=_number(data, "path_loss_exponent", PATH_LOSS_EXPONENT_RANGE),
+                tx_power_by_beacon=_numbers(data, "tx_power_by_beacon", TX_POWER_RANGE),
+                noise_db=_number(data, "noise_db", NOISE_RANGE_DB, default=6.0),
+                accuracy_scales=_numbers(data, "accuracy_scales", ACCURACY_SCALE_RANGE, keys=ACCURACY_KINDS),
+                scan_correlation=_number(data, "scan_correlation", (0.0, 1.0), default=None),
+                orientation_sd_db=_number(data, "orientation_sd_db", (0.0, ORIENTATION_MAX_DB), default=None),
+                surveyed=tuple(_strings(data, "surveyed")),
+                n_scans=int(_number(data, "n_scans", (0, math.inf), default=0)),
+                n_readings=int(_number(data, "n_readings", (0, math.inf), default=0)),
+                set_aside={k: int(v) for k, v in _numbers(data, "set_aside", (0, math.inf)).items()},
                 radio_map=None if rmap is None else RadioMap.from_dict(rmap),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except CalibrationError as exc:
             raise CalibrationError(f"not a calibration: {exc}") from None
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise CalibrationError(f"not a calibration: {exc}") from None
+
+
+#: Plausible ranges of a calibration file's values (a fit never leaves them).
+NOISE_RANGE_DB = (0.5, 30.0)
+ACCURACY_SCALE_RANGE = (0.05, 20.0)
+ORIENTATION_MAX_DB = 20.0
+ACCURACY_KINDS = ("likelihood", "centroid", "proximity", "combined")
+_MISSING = object()
+
+
+def _number(data: Mapping[str, Any], key: str, bounds: tuple[float, float], default: Any = _MISSING) -> Any:
+    """``data[key]`` as a finite number within ``bounds``; ``default`` when absent or null (if given)."""
+    value = data.get(key)
+    if value is None:
+        if default is _MISSING:
+            raise CalibrationError(f"'{key}' is missing")
+        return default
+    return _checked(value, f"'{key}'", bounds)
+
+
+def _checked(value: Any, what: str, bounds: tuple[float, float]) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise CalibrationError(f"{what} must be a number, not {json.dumps(value)}")
+    low, high = bounds
+    if not low <= value <= high:
+        raise CalibrationError(f"{what} must be from {low:g} to {high:g}, not {value:g}")
+    return float(value)
+
+
+def _numbers(data: Mapping[str, Any], key: str, bounds: tuple[float, float],
+             keys: Sequence[str] | None = None) -> dict[str, float]:
+    """``data[key]``: an object of numbers within ``bounds`` (and, given ``keys``, only those keys)."""
+    value = data.get(key)
+    value = {} if value is None else value
+    if not isinstance(value, Mapping):
+        raise CalibrationError(f"'{key}' must be an object, not {json.dumps(value)}")
+    if keys is not None and set(value) - set(keys):
+        raise CalibrationError(f"'{key}' has unknown entries {sorted(set(value) - set(keys))}; "
+                               f"known: {', '.join(keys)}")
+    return {str(k): _checked(v, f"'{key}' of {k}", bounds) for k, v in value.items()}
+
+
+def _strings(data: Mapping[str, Any], key: str) -> list[str]:
+    value = data.get(key)
+    value = [] if value is None else value
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CalibrationError(f"'{key}' must be a list of beacon ids")
+    return value
 
 
 class _Survey(NamedTuple):
@@ -200,6 +265,7 @@ class _Survey(NamedTuple):
     spot_of: np.ndarray        # spot number per reading, -1 without
     where: np.ndarray          # (n_scans, 2) lat, lon of each scan
     bearing: np.ndarray        # (readings, 2) east, north of the 3-D unit vector towards the beacon
+    set_aside: dict[str, int]  # readings the fit cannot use, by reason
 
 
 def _collect(samples: Sequence[LabelledScan], index: BeaconIndex, params: PositioningParams) -> _Survey:
@@ -209,9 +275,13 @@ def _collect(samples: Sequence[LabelledScan], index: BeaconIndex, params: Positi
     scan_of, beacon_of, rssi, logd, spot_of, bearing = [], [], [], [], [], []
     where: list[tuple[float, float]] = []
     n_scans = 0
+    set_aside: dict[str, int] = {}
     for sample in samples:
         pool = _Pool()
         pool.add_scan(sample.readings, index, params)
+        for skipped in (*pool.rejected, *pool.ignored):
+            reason = _reason(skipped.reason)
+            set_aside[reason] = set_aside.get(reason, 0) + 1
         if not pool.rssi:
             continue
         frame = LocalFrame(float(sample.lat), float(sample.lon))
@@ -221,18 +291,35 @@ def _collect(samples: Sequence[LabelledScan], index: BeaconIndex, params: Positi
             d3 = math.sqrt(east * east + north * north + params.antenna_height_m**2)
             j = ids.setdefault(bid, len(ids))
             spot = -1 if sample.spot is None else spots.setdefault(str(sample.spot), len(spots))
-            for v in values:
-                spot_of.append(spot)
-                scan_of.append(n_scans)
-                beacon_of.append(j)
-                rssi.append(v)
-                logd.append(math.log10(max(d3, 1e-3)))
-                bearing.append((east / max(d3, 1e-3), north / max(d3, 1e-3)))
+            # A beacon reported twice in one scan is one reading (as locate averages it).
+            spot_of.append(spot)
+            scan_of.append(n_scans)
+            beacon_of.append(j)
+            rssi.append(float(np.mean(values)))
+            logd.append(math.log10(max(d3, 1e-3)))
+            bearing.append((east / max(d3, 1e-3), north / max(d3, 1e-3)))
         where.append((float(sample.lat), float(sample.lon)))
         n_scans += 1
     return _Survey(list(ids), n_scans, np.array(scan_of, dtype=int), np.array(beacon_of, dtype=int),
                    np.array(rssi, dtype=float), np.array(logd, dtype=float), np.array(spot_of, dtype=int),
-                   np.array(where, dtype=float).reshape(-1, 2), np.array(bearing, dtype=float).reshape(-1, 2))
+                   np.array(where, dtype=float).reshape(-1, 2), np.array(bearing, dtype=float).reshape(-1, 2),
+                   set_aside)
+
+
+def describe_set_aside(counts: Mapping[str, int]) -> str:
+    """``{"unknown beacon": 5155}`` -> "5155 readings of an unknown beacon"-style text, largest first."""
+    return ", ".join(f"{n} ({reason})" for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _reason(text: str) -> str:
+    """A set-aside reading's reason, as a class for the summary (ids and values left out)."""
+    if text in ("unknown", "inactive"):
+        return {"unknown": "unknown beacon", "inactive": "switched-off beacon"}[text]
+    if text.startswith("invalid id"):
+        return "malformed id"
+    if text.startswith("rssi"):
+        return "implausible RSSI"
+    return "malformed reading"
 
 
 def _places(latlon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -308,7 +395,7 @@ def _orientation_sd(resid: np.ndarray, scan_of: np.ndarray, beacon_of: np.ndarra
     y, x = np.concatenate(products), np.concatenate(cosines)
     slope = float(np.polyfit(x, y, 1)[0])
     shrink = float(np.mean(1.0 - 1.0 / counts[group[keep]]))
-    return float(math.sqrt(max(slope / shrink, 0.0)))
+    return float(min(math.sqrt(max(slope / shrink, 0.0)), ORIENTATION_MAX_DB))
 
 
 def _fit_model(n_scans, scan_of, beacon_of, rssi, logd, n_beacons, *, per_beacon, fit_exponent,
@@ -416,11 +503,13 @@ def calibrate(
     params = params or PositioningParams()
     index = beacons if isinstance(beacons, BeaconIndex) else BeaconIndex(beacons)
     samples = list(samples)
-    ids, n_scans, scan_of, beacon_of, rssi, logd, spot_of, where, bearing = _collect(samples, index, params)
+    ids, n_scans, scan_of, beacon_of, rssi, logd, spot_of, where, bearing, set_aside = _collect(samples, index,
+                                                                                               params)
     if n_scans < 5 or len(rssi) < 20:
+        aside = "; set aside: " + describe_set_aside(set_aside) if set_aside else ""
         raise CalibrationError(
             f"survey too small: {n_scans} usable scans and {len(rssi)} readings "
-            "(need at least 5 scans and 20 readings)"
+            f"(need at least 5 scans and 20 readings){aside}"
         )
     exponent0 = float(np.median([index[i].path_loss_exponent for i in ids]))
     x, _, resid = _fit_model(n_scans, scan_of, beacon_of, rssi, logd, len(ids),
@@ -436,7 +525,7 @@ def calibrate(
     # Robust sd; the per-scan gains absorb one degree of freedom per scan.
     mad = float(np.median(np.abs(resid - np.median(resid))))
     dof = max(len(rssi) - n_scans - 2, 1)
-    noise = max(1.4826 * mad * math.sqrt(len(rssi) / dof), 1.0)
+    noise = float(np.clip(1.4826 * mad * math.sqrt(len(rssi) / dof), 1.0, NOISE_RANGE_DB[1]))
 
     rmap = None
     rho = _scan_correlation(resid, spot_of, beacon_of)
@@ -448,13 +537,13 @@ def calibrate(
                                    f"the survey has {len(places)}")
         rmap = fit_radio_map(places[:, 0], places[:, 1], scan_place[scan_of], ids, beacon_of, resid,
                              beacons=[(index[i].lat, index[i].lon) for i in ids])
-        noise = max(rmap.noise_db, 1.0)
+        noise = float(np.clip(rmap.noise_db, 1.0, NOISE_RANGE_DB[1]))
         rho = rmap.session_db**2 / rmap.noise_db**2
 
     cal = Calibration(
         tx_power=tx_shared, path_loss_exponent=exponent, tx_power_by_beacon=by_beacon,
         noise_db=noise, scan_correlation=rho, orientation_sd_db=orientation,
-        surveyed=tuple(ids), n_scans=n_scans, n_readings=int(len(rssi)), radio_map=rmap,
+        surveyed=tuple(ids), n_scans=n_scans, n_readings=int(len(rssi)), set_aside=set_aside, radio_map=rmap,
     )
     if fit_accuracy:
         scales = _fit_accuracy_scales(cal, samples, index, params, combine)
@@ -532,9 +621,11 @@ def _held_out_maps(rmap: RadioMap | None, samples: Sequence[LabelledScan]):
 
 def _quantile_scale(ratios: Sequence[float]) -> float:
     """The ``ACCURACY_QUANTILE`` of error/accuracy ratios, i.e. the factor giving that coverage."""
-    return float(max(np.quantile(ratios, ACCURACY_QUANTILE), 1e-3))
+    return float(np.clip(np.quantile(ratios, ACCURACY_QUANTILE), *ACCURACY_SCALE_RANGE))
 
 
+#: Rows of one scan farther apart than this (m) are a survey error, not one scan.
+SAME_SCAN_M = 0.5
 #: Columns of a survey CSV (one row per reading); ``spot`` is optional.
 SURVEY_COLUMNS = ("scan", "lat", "lon", "id", "rssi")
 
@@ -553,9 +644,14 @@ def read_survey(source: str | Path | TextIO) -> list[LabelledScan]:
         Naming the line of the first malformed row.
     """
     if isinstance(source, (str, Path)):
-        with open(source, newline="", encoding="utf-8") as fh:
-            return read_survey(io.StringIO(fh.read()))
+        try:  # utf-8-sig: spreadsheet programs start "CSV UTF-8" with a byte-order mark
+            with open(source, newline="", encoding="utf-8-sig") as fh:
+                return read_survey(io.StringIO(fh.read()))
+        except UnicodeDecodeError as exc:
+            raise CalibrationError(f"survey: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from None
     reader = csv.DictReader(source)
+    if reader.fieldnames is None:
+        raise CalibrationError(f"survey: the file is empty (expected a header {','.join(SURVEY_COLUMNS)}[,spot])")
     missing = [c for c in SURVEY_COLUMNS if c not in (reader.fieldnames or ())]
     if missing:
         raise CalibrationError(f"survey: missing column(s) {', '.join(missing)} "
@@ -573,7 +669,10 @@ def read_survey(source: str | Path | TextIO) -> list[LabelledScan]:
         if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
             raise CalibrationError(f"survey line {line}: ({row['lat']}, {row['lon']}) is not a position")
         scan = scans.setdefault(key, {"lat": lat, "lon": lon, "spot": (row.get("spot") or "").strip() or None,
-                                      "readings": []})
+                                      "readings": [], "line": line})
+        if haversine_m(lat, lon, scan["lat"], scan["lon"]) > SAME_SCAN_M:
+            raise CalibrationError(f"survey line {line}: scan {key} is at ({lat}, {lon}) here but at "
+                                   f"({scan['lat']}, {scan['lon']}) on line {scan['line']}; one scan, one place")
         if rssi is not None:
             scan["readings"].append((row["id"].strip(), rssi))
     return [LabelledScan(v["readings"], v["lat"], v["lon"], v["spot"]) for v in scans.values()]

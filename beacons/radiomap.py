@@ -225,33 +225,68 @@ class RadioMap:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RadioMap":
-        """Inverse of :meth:`to_dict`; maps written before the ray term load without it."""
-        lat = np.asarray(data["lat"], dtype=float)
-        lon = np.asarray(data["lon"], dtype=float)
-        if lat.shape != lon.shape or lat.ndim != 1:
+        """Inverse of :meth:`to_dict`; maps written before the ray term load without it.
+
+        Raises ValueError naming the first value of wrong type or range (a hand-edited or
+        damaged file must fail at load, not at every fix).
+        """
+        if not isinstance(data, Mapping):
+            raise ValueError("radio map: expected an object")
+        lat = _values(data.get("lat"), "lat", -90.0, 90.0)
+        lon = _values(data.get("lon"), "lon", -180.0, 180.0)
+        if len(lat) != len(lon):
             raise ValueError("radio map: lat and lon must be lists of equal length")
-        base = cls(lat, lon, {}, float(data["length_m"]), float(data["signal_db"]),
-                   float(data.get("offset_db", OFFSET_SD_DB)), float(data.get("session_db", 1.0)),
-                   float(data.get("reading_db", 4.0)), float(data.get("ray_db", 0.0)),
-                   float(data.get("ray_width", 0.3)), float(data.get("ray_length_m", 12.0)))
-        ray = (base.ray_db, base.ray_width, base.ray_length_m)
-        if not (all(math.isfinite(v) for v in ray) and base.ray_db >= 0 and base.ray_width > 0
-                and base.ray_length_m > 0):
-            raise ValueError("radio map: ray_db must be >= 0, ray_width and ray_length_m > 0 (finite numbers)")
+        size = {key: _value(data, key, default, low, strict)
+                for key, default, low, strict in (("length_m", None, 0.0, True), ("signal_db", None, 0.0, False),
+                                                  ("offset_db", OFFSET_SD_DB, 0.0, False),
+                                                  ("session_db", 1.0, 0.0, False), ("reading_db", 4.0, 0.0, True),
+                                                  ("ray_db", 0.0, 0.0, False), ("ray_width", 0.3, 0.0, True),
+                                                  ("ray_length_m", 12.0, 0.0, True))}
+        base = cls(lat, lon, {}, **size)
+        raw_fields = data.get("fields") or {}
+        if not isinstance(raw_fields, Mapping):
+            raise ValueError("radio map: 'fields' must be an object of beacon id -> field")
         frame = LocalFrame(float(lat.mean()), float(lon.mean())) if len(lat) else None
         fields = {}
-        for bid, f in data.get("fields", {}).items():
-            points = np.asarray(f["points"], dtype=int)
-            if points.size and (points.min() < 0 or points.max() >= len(lat)):
-                raise ValueError(f"radio map: beacon {bid} refers to places that are not in the map")
+        for bid, f in raw_fields.items():
+            if not isinstance(f, Mapping):
+                raise ValueError(f"radio map: beacon {bid}: expected an object")
+            points = _values(f.get("points"), f"beacon {bid}: points", 0, len(lat) - 1, "are not in the map")
+            if not np.all(points == np.round(points)):
+                raise ValueError(f"radio map: beacon {bid}: points must be whole numbers")
+            resid = _values(f.get("residual_db"), f"beacon {bid}: residual_db", -100.0, 100.0)
+            noise_var = _values(f.get("noise_var"), f"beacon {bid}: noise_var", 1e-6, 1e4)
+            if not len(points) == len(resid) == len(noise_var):
+                raise ValueError(f"radio map: beacon {bid}: points, residual_db and noise_var differ in length")
             origin = f.get("beacon")
             if origin is not None:
-                if len(origin) != 2:
+                if not isinstance(origin, list) or len(origin) != 2:
                     raise ValueError(f"radio map: beacon {bid}: 'beacon' must be [lat, lon]")
-                origin = (float(origin[0]), float(origin[1]))
-            fields[str(bid)] = _solve(base, frame, points, np.asarray(f["residual_db"], dtype=float),
-                                      np.asarray(f["noise_var"], dtype=float), origin)
+                origin = (float(_values([origin[0]], f"beacon {bid}: lat", -90.0, 90.0)[0]),
+                          float(_values([origin[1]], f"beacon {bid}: lon", -180.0, 180.0)[0]))
+            elif base.ray_db > 0:
+                raise ValueError(f"radio map: beacon {bid}: 'beacon' [lat, lon] is missing, the ray term needs it")
+            fields[str(bid)] = _solve(base, frame, points.astype(int), resid, noise_var, origin)
         return replace(base, fields=fields)
+
+
+def _values(value: Any, what: str, low: float, high: float, outside: str = "") -> np.ndarray:
+    """A JSON list of finite numbers within [low, high] as an array, or ValueError naming ``what``."""
+    if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in value):
+        raise ValueError(f"radio map: {what} must be a list of numbers")
+    out = np.asarray(value, dtype=float)
+    if not np.all(np.isfinite(out)) or np.any(out < low) or np.any(out > high):
+        raise ValueError(f"radio map: {what} {outside or f'must be from {low:g} to {high:g}'}")
+    return out
+
+
+def _value(data: Mapping[str, Any], key: str, default: float | None, low: float, strict: bool) -> float:
+    """A hyperparameter: a finite number above ``low`` (``strict``) or at least ``low``."""
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value < low or (strict and value == low):
+        raise ValueError(f"radio map: {key} must be a number {'>' if strict else '>='} {low:g}, not {value!r}")
+    return float(value)
 
 
 def _rays(points: np.ndarray, beacon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

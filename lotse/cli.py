@@ -133,6 +133,13 @@ def serve(graph: str | None, host: str, port: int, workers: int) -> None:
             CompiledGraph.load(graph)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
+    from lotse.beacon_registry import load_calibration
+    from lotse.config import defaults
+
+    try:  # likewise a damaged beacon calibration (LOTSE_BEACON_CALIBRATION): one line, not a traceback
+        load_calibration(defaults()["BEACON_CALIBRATION"])
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
     run(graph, host, port, workers)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -128,3 +131,68 @@ def test_accuracy_scales_with_area_prior_and_silent_beacons():
     assert all(0.2 < v < 5.0 for v in cal.accuracy_scales.values())
     fitted = cal.params(params)
     assert fitted.area_prior and fitted.negative_evidence  # the base settings are kept
+
+
+@pytest.fixture(scope="module")
+def calibration_file() -> dict:
+    """A calibration with a radio map, as ``lotse beacons calibrate`` writes it (JSON-ready)."""
+    from beacons.calibration import Calibration
+
+    cal = calibrate(survey(-59.0, 2.0, 4.0, n_spots=30, per_spot=2), registry(), radio_map=True)
+    return json.loads(json.dumps(Calibration.from_dict(cal.to_dict()).to_dict()))
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"noise_db": 0}, "'noise_db' must be from"),
+    ({"noise_db": float("inf")}, "'noise_db' must be a number"),
+    ({"path_loss_exponent": float("nan")}, "'path_loss_exponent' must be a number"),
+    ({"path_loss_exponent": 100}, "'path_loss_exponent' must be from 1 to 6"),
+    ({"tx_power": True}, "'tx_power' must be a number, not true"),
+    ({"tx_power": "-55"}, "'tx_power' must be a number"),
+    ({"tx_power": 50}, "'tx_power' must be from -100 to 0"),
+    ({"accuracy_scales": {"likelihood": -1}}, "'accuracy_scales' of likelihood must be from"),
+    ({"accuracy_scales": []}, "'accuracy_scales' must be an object"),
+    ({"accuracy_scales": {"guess": 1.0}}, "unknown entries ['guess']"),
+    ({"scan_correlation": 5}, "'scan_correlation' must be from 0 to 1"),
+    ({"tx_power_by_beacon": [1, 2]}, "'tx_power_by_beacon' must be an object"),
+    ({"surveyed": "abc"}, "'surveyed' must be a list"),
+    ({"tx_power": None}, "'tx_power' is missing"),
+])
+def test_a_damaged_calibration_file_names_the_bad_value(calibration_file, change, words):
+    from beacons.calibration import Calibration
+
+    with pytest.raises(CalibrationError) as err:
+        Calibration.from_dict({**calibration_file, **change})
+    assert str(err.value).startswith("not a calibration: ") and words in str(err.value)
+
+
+@pytest.mark.parametrize("damage, words", [
+    (lambda m: m.update(fields=[1]), "'fields' must be an object"),
+    (lambda m: m["fields"]["b0"].update(beacon=[float("nan"), 7.75]), "beacon b0: lat must be from"),
+    (lambda m: m["fields"]["b0"].update(beacon=[95.0, 7.75]), "beacon b0: lat must be from -90 to 90"),
+    (lambda m: m.update(ray_db=3.0) or m["fields"]["b0"].pop("beacon"), "the ray term needs it"),
+    (lambda m: m["fields"]["b0"].update(noise_var=[-1.0] * len(m["fields"]["b0"]["noise_var"])), "noise_var"),
+    (lambda m: m["fields"]["b0"].update(residual_db=[0.0]), "differ in length"),
+    (lambda m: m.update(lat="49.4"), "lat must be a list of numbers"),
+])
+def test_a_damaged_radio_map_names_the_bad_value(calibration_file, damage, words):
+    from beacons.calibration import Calibration
+
+    data = copy.deepcopy(calibration_file)
+    damage(data["radio_map"])
+    with pytest.raises(CalibrationError, match=re.escape(words)):
+        Calibration.from_dict(data)
+
+
+def test_a_calibration_file_must_be_an_object():
+    from beacons.calibration import Calibration
+
+    for junk in ([], "x", 3):
+        with pytest.raises(CalibrationError, match="expected a JSON object"):
+            Calibration.from_dict(junk)
+
+
+def test_a_survey_of_another_deployment_says_why_nothing_was_usable():
+    foreign = [LabelledScan([(f"x{k}", -70.0) for k in range(6)], 49.444, 7.769) for _ in range(10)]
+    with pytest.raises(CalibrationError, match=r"0 usable scans .* set aside: 60 \(unknown beacon\)"):
+        calibrate(foreign, registry())

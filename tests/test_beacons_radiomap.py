@@ -152,9 +152,10 @@ def test_maps_written_before_the_ray_term_still_load():
 
 def test_from_dict_rejects_a_bad_ray_term():
     data = toy_map({"b0": [0.0] * len(PLACES)}, PLACES).to_dict()
-    for bad in ({"ray_width": 0.0}, {"ray_db": float("nan")}, {"ray_length_m": float("inf")}):
-        with pytest.raises(ValueError, match="ray_width"):
-            RadioMap.from_dict({**data, **bad})
+    for key, bad in (("ray_width", 0.0), ("ray_db", float("nan")), ("ray_length_m", float("inf")),
+                     ("ray_db", "3"), ("reading_db", -1.0)):
+        with pytest.raises(ValueError, match=key):
+            RadioMap.from_dict({**data, key: bad})
     data["fields"]["b0"]["beacon"] = [49.4]
     with pytest.raises(ValueError, match=r"\[lat, lon\]"):
         RadioMap.from_dict(data)
