@@ -181,7 +181,7 @@ def calibrate_(survey: str, output: str, radio_map: bool, per_beacon: bool, grap
     LOTSE_BEACON_CALIBRATION=FILE. Accuracy scales are fitted by
     cross-validation over the surveyed places, so they hold between them.
     """
-    from beacons.calibration import CalibrationError, calibrate, read_survey
+    from beacons.calibration import CalibrationError, calibrate, describe_set_aside, read_survey
 
     try:
         samples = read_survey(survey)
@@ -198,4 +198,6 @@ def calibrate_(survey: str, output: str, radio_map: bool, per_beacon: bool, grap
                + ("" if cal.orientation_sd_db is None else f", direction effect {cal.orientation_sd_db:.1f} dB")
                + (f"; radio map over {len(rmap.lat)} places (length {rmap.length_m:.1f} m, "
                   f"shadows along rays {rmap.ray_db:.1f} dB)" if rmap else "")
-               + f"; accuracy scales {scales}")
+               + (f"; accuracy scales {scales}" if scales else "; no accuracy scales (survey too small to test them)")
+               + (f"; set aside {sum(cal.set_aside.values())} readings: {describe_set_aside(cal.set_aside)}"
+                  if cal.set_aside else ""))

@@ -39,10 +39,22 @@ def test_read_survey_groups_rows_into_scans():
     ("scan,lat,lon,id,rssi\n1,49.4,7.7,a,loud\n", "line 2"),
     ("scan,lat,lon,id,rssi\n1,49.4,7.7,a,-60\n2,95,7.7,a,-60\n", "line 3"),
     ("scan,lat,lon,id,rssi\n,49.4,7.7,a,-60\n", "empty scan"),
+    ("", "the file is empty"),
+    ("scan,lat,lon,id,rssi\n1,49.4,7.7,a,-60\n1,49.5,7.7,b,-70\n", r"scan 1 is at \(49.5, 7.7\) here but at"),
 ])
 def test_read_survey_names_the_bad_line(text, message):
     with pytest.raises(CalibrationError, match=message):
         read_survey(io.StringIO(text))
+
+
+def test_read_survey_takes_spreadsheet_csv_and_refuses_other_encodings(tmp_path):
+    excel = tmp_path / "excel.csv"
+    excel.write_bytes("scan,lat,lon,id,rssi,spot\n1,49.4,7.7,a,-60,Käfig\n".encode("utf-8-sig"))
+    assert read_survey(excel)[0].spot == "Käfig"   # the byte-order mark is not part of "scan"
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("scan,lat,lon,id,rssi,spot\n1,49.4,7.7,a,-60,Käfig\n".encode("latin-1"))
+    with pytest.raises(CalibrationError, match="not UTF-8 text"):
+        read_survey(latin)
 
 
 def demo_beacons():
@@ -78,6 +90,7 @@ def calibrated(tmp_path_factory):
                 k += 1
                 for bid, r in scan_at(lat, lon, rng):
                     rows.append(f"{k},{lat:.7f},{lon:.7f},{bid},{r:.1f},{x:g}/{y:g}")
+    rows += [f"{k},{lat:.7f},{lon:.7f},nicht-registriert,-70,end", f"{k},{lat:.7f},{lon:.7f},{bid},100,end"]
     survey = tmp / "survey.csv"
     survey.write_text("\n".join(rows) + "\n")
     out = tmp / "cal.json"
@@ -86,6 +99,7 @@ def calibrated(tmp_path_factory):
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "radio map over" in result.output
+    assert "set aside 2 readings: 1 (implausible RSSI), 1 (unknown beacon)" in result.output
     return out, tmp / "data", frame
 
 
