@@ -185,6 +185,8 @@ def calibrate_(survey: str, output: str, radio_map: bool, per_beacon: bool, grap
 
     try:
         samples = read_survey(survey)
+        click.echo(f"{survey}: fitting {len(samples)} scans"
+                   + (" and a radio map (about a minute per thousand scans)" if radio_map else ""), err=True)
         state = _graph_app(graph).extensions["lotse.beacons"].current()
         cal = calibrate(samples, [e.beacon for e in state.entries.values()],
                         per_beacon=per_beacon, radio_map=radio_map)
