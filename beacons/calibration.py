@@ -28,8 +28,8 @@ uses the same uncensored model, so the fit stays consistent with it.
 from __future__ import annotations
 
 import csv
-import json
 import io
+import json
 import math
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -199,9 +199,7 @@ class Calibration:
                 set_aside={k: int(v) for k, v in _numbers(data, "set_aside", (0, math.inf)).items()},
                 radio_map=None if rmap is None else RadioMap.from_dict(rmap),
             )
-        except CalibrationError as exc:
-            raise CalibrationError(f"not a calibration: {exc}") from None
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # CalibrationError is a ValueError
             raise CalibrationError(f"not a calibration: {exc}") from None
 
 
@@ -224,6 +222,7 @@ def _number(data: Mapping[str, Any], key: str, bounds: tuple[float, float], defa
 
 
 def _checked(value: Any, what: str, bounds: tuple[float, float]) -> float:
+    """``value`` if a finite JSON number within ``bounds``, else CalibrationError naming ``what``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise CalibrationError(f"{what} must be a number, not {json.dumps(value)}")
     low, high = bounds
@@ -246,6 +245,7 @@ def _numbers(data: Mapping[str, Any], key: str, bounds: tuple[float, float],
 
 
 def _strings(data: Mapping[str, Any], key: str) -> list[str]:
+    """``data[key]``: a list of strings (absent: empty)."""
     value = data.get(key)
     value = [] if value is None else value
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
