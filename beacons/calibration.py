@@ -311,10 +311,14 @@ def describe_set_aside(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{n} ({reason})" for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+#: What ``locate`` calls a reading it ignores -> how the survey summary says it.
+_IGNORED = {"unknown": "unknown beacon", "inactive": "switched-off beacon"}
+
+
 def _reason(text: str) -> str:
     """A set-aside reading's reason, as a class for the summary (ids and values left out)."""
-    if text in ("unknown", "inactive"):
-        return {"unknown": "unknown beacon", "inactive": "switched-off beacon"}[text]
+    if text in _IGNORED:
+        return _IGNORED[text]
     if text.startswith("invalid id"):
         return "malformed id"
     if text.startswith("rssi"):

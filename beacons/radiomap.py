@@ -145,18 +145,18 @@ class RadioMap:
     def _kernel(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """The place kernel (offset and spatial structure) between points ``a`` (n, 2) and ``b`` (p, 2)."""
         d2 = np.sum((a[:, None, :] - b[None, :, :]) ** 2, axis=2)
-        return self.offset_db**2 + self.signal_db**2 * np.exp(-0.5 * d2 / self.length_m**2)
+        return _place_term(d2, self.offset_db, self.signal_db, self.length_m)
 
     def _ray_kernel(self, a: np.ndarray, beacon: np.ndarray, b: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         """The ray term between points ``a`` and places with rays ``b`` as seen from ``beacon`` (2,)."""
         ua, ra = _rays(a, beacon)
         return _ray_term(ua, ra, *b, self.ray_db, self.ray_width, self.ray_length_m)
 
-    def _origin_xy(self, frame: LocalFrame, f: BeaconField) -> np.ndarray | None:
-        """The field's beacon in ``frame``, or None when the map has no ray term for it."""
-        if self.ray_db <= 0 or f.origin is None:
+    def _origin_xy(self, frame: LocalFrame, origin: tuple[float, float] | None) -> np.ndarray | None:
+        """A field's beacon (lat, lon) in ``frame``, or None when the map has no ray term for it."""
+        if self.ray_db <= 0 or origin is None:
             return None
-        x, y = frame.to_xy(np.array([f.origin[0]]), np.array([f.origin[1]]))
+        x, y = frame.to_xy(np.array([origin[0]]), np.array([origin[1]]))
         return np.array([float(x[0]), float(y[0])])
 
     def predict(self, frame: LocalFrame, cells: np.ndarray, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -183,7 +183,7 @@ class RadioMap:
             if f is None:
                 continue
             k = k_far[:, f.points]
-            origin = self._origin_xy(frame, f)
+            origin = self._origin_xy(frame, f.origin)
             if origin is not None and f.rays is not None:
                 k = k + self._ray_kernel(cells, origin, f.rays)
             mean[:, c] = k @ f.alpha
@@ -240,8 +240,8 @@ class RadioMap:
                 for key, default, low, strict in (("length_m", None, 0.0, True), ("signal_db", None, 0.0, False),
                                                   ("offset_db", OFFSET_SD_DB, 0.0, False),
                                                   ("session_db", 1.0, 0.0, False), ("reading_db", 4.0, 0.0, True),
-                                                  ("ray_db", 0.0, 0.0, False), ("ray_width", 0.3, 0.0, True),
-                                                  ("ray_length_m", 12.0, 0.0, True))}
+                                                  ("ray_db", 0.0, 0.0, False), ("ray_width", cls.ray_width, 0.0, True),
+                                                  ("ray_length_m", cls.ray_length_m, 0.0, True))}
         base = cls(lat, lon, {}, **size)
         raw_fields = data.get("fields") or {}
         if not isinstance(raw_fields, Mapping):
@@ -299,6 +299,11 @@ def _rays(points: np.ndarray, beacon: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return d / r[:, None], r
 
 
+def _place_term(d2: np.ndarray, offset_db: float, signal_db: float, length_m: float) -> np.ndarray:
+    """The place kernel from squared distances: ``offset^2 + signal^2 exp(-d2 / (2 length^2))``."""
+    return offset_db**2 + signal_db**2 * np.exp(-0.5 * d2 / length_m**2)
+
+
 def _ray_term(ua: np.ndarray, ra: np.ndarray, ub: np.ndarray, rb: np.ndarray,
               size_db: float, width: float, length_m: float) -> np.ndarray:
     """``size^2 exp(-|ua - ub|^2 / (2 width^2) - (ra - rb)^2 / (2 length^2))``, (n, p).
@@ -325,13 +330,13 @@ def _solve(rmap: RadioMap, frame: LocalFrame | None, points: np.ndarray, resid: 
     x, y = frame.to_xy(rmap.lat[points], rmap.lon[points])
     pts = np.column_stack([x, y])
     cov = rmap._kernel(pts, pts) + np.diag(noise_var)
-    field = BeaconField(points, resid, noise_var, np.zeros(0), np.zeros((0, 0)), origin)
-    beacon = rmap._origin_xy(frame, field)
+    beacon = rmap._origin_xy(frame, origin)
+    rays = None
     if beacon is not None:
-        field = replace(field, rays=_rays(pts, beacon))
-        cov += rmap._ray_kernel(pts, beacon, field.rays)
+        rays = _rays(pts, beacon)
+        cov += rmap._ray_kernel(pts, beacon, rays)
     inverse = np.linalg.inv(cov)
-    return replace(field, alpha=inverse @ resid, inverse=inverse)
+    return BeaconField(points, resid, noise_var, inverse @ resid, inverse, origin, rays)
 
 
 class _Evidence:
@@ -350,12 +355,12 @@ class _Evidence:
         self.offset_db = offset_db
 
     def __call__(self, length: float, signal: float, session: float,
-                 ray: float = 0.0, width: float = 0.3, ray_length: float = 12.0) -> float:
+                 ray: float, width: float, ray_length: float) -> float:
         total = 0.0
         for j, d2 in enumerate(self.d2):
             if not len(d2):
                 continue
-            cov = self.offset_db**2 + signal**2 * np.exp(-0.5 * d2 / length**2)
+            cov = _place_term(d2, self.offset_db, signal, length)
             if ray > 0 and self.rays[j] is not None:
                 u, r = self.rays[j]
                 cov += _ray_term(u, r, u, r, ray, width, ray_length)
@@ -478,7 +483,8 @@ def fit_radio_map(
 
     place_grid = {"length": lengths_m, "signal": signals_db, "session": sessions_db}
     ray_grid = {"ray": RAY_SDS_DB, "width": RAY_WIDTHS, "ray_length": RAY_LENGTHS_M}
-    _, best = _grid_search(evidence, {"ray": 0.0}, place_grid)
+    no_rays = {"ray": 0.0, "width": RadioMap.ray_width, "ray_length": RadioMap.ray_length_m}
+    _, best = _grid_search(evidence, no_rays, place_grid)
     if beacons is not None:
         for _ in range(_SEARCH_ROUNDS):
             before = dict(best)
@@ -488,7 +494,7 @@ def fit_radio_map(
                 break
     best = _refine(evidence, best)
     rmap = RadioMap(lat, lon, {}, best["length"], best["signal"], float(offset_db), best["session"], reading,
-                    best["ray"], best.get("width", 0.3), best.get("ray_length", 12.0))
+                    best["ray"], best["width"], best["ray_length"])
     fields = {}
     for j, g in enumerate(groups):
         if len(g):
